@@ -1,0 +1,17 @@
+//! pullspec: container images the way Kubernetes knows them, in a pure-Rust core that the
+//! WebAssembly bindings in [`js`] expose to JavaScript.
+//!
+//! The core modules do no I/O and know nothing of JS; `cargo test` runs them natively.
+
+pub mod digest;
+pub mod error;
+pub mod policy;
+pub mod reference;
+
+#[cfg(target_arch = "wasm32")]
+pub mod js;
+
+pub use digest::{Digest, DigestError};
+pub use error::Coded;
+pub use policy::{PullDecision, PullPolicy};
+pub use reference::{Reference, ReferenceError};

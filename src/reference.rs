@@ -1,0 +1,1024 @@
+//! Image references, exactly as `github.com/distribution/reference` v0.6 reads them
+//! (`ParseNormalizedNamed`, which Kubernetes and the kubelet use), without a regex engine.
+//!
+//! # Grammar
+//!
+//! Each production below is one function of this module, named after it.
+//!
+//! ```text
+//! reference                       := name [ ":" tag ] [ "@" digest ]
+//! name                            := [domain '/'] remote-name
+//! domain                          := host [':' port-number]
+//! host                            := domain-name | IPv4address | "[" IPv6address "]"
+//! domain-name                     := domain-component ['.' domain-component]*
+//! domain-component                := /([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])/
+//! IPv6address                     := /[a-fA-F0-9:]+/      ; no zone, always bracketed
+//! port-number                     := /[0-9]+/
+//! remote-name                     := path-component ['/' path-component]*
+//! path-component                  := alpha-numeric [separator alpha-numeric]*
+//! alpha-numeric                   := /[a-z0-9]+/
+//! separator                       := /[_.]|__|[-]+/
+//! tag                             := /[\w][\w.-]{0,127}/
+//! digest                          := digest-algorithm ":" digest-hex
+//! digest-algorithm                := digest-algorithm-component [ digest-algorithm-separator digest-algorithm-component ]*
+//! digest-algorithm-separator      := /[+.-_]/
+//! digest-algorithm-component      := /[A-Za-z][A-Za-z0-9]*/
+//! digest-hex                      := /[0-9a-fA-F]{32,}/   ; then checked by the digest's own rules
+//! identifier                      := /[a-f0-9]{64}/        ; refused as a name: it looks like an image ID
+//! ```
+//!
+//! An IPv4 address is a `domain-name` to this grammar. When the first `/`-separated component
+//! matches `domain`, it is the domain (the grammar is greedy); otherwise the whole name is the path.
+//! The repository path (the `remote-name`, after normalization) may be at most 255 characters.
+//!
+//! # Normalization (Docker Hub)
+//!
+//! [`Reference::parse_normalized`] first decides where the domain is, the way Docker does
+//! (`splitDockerDomain`): the first component is a domain when it is `localhost`, contains `.` or
+//! `:`, or has an uppercase letter; otherwise the name lives on Docker Hub (`docker.io`), and a
+//! single-component Docker Hub name gets the `library/` namespace. `index.docker.io` is the legacy
+//! spelling of `docker.io`. The tag is never defaulted here; [`Reference::with_default_tag`] adds
+//! `latest` when there is neither tag nor digest.
+
+use crate::digest::{Algorithm, Digest, DigestError};
+use crate::error::Coded;
+use std::fmt;
+use std::ops::Range;
+
+/// The domain that stands for Docker Hub in normalized names.
+pub const DEFAULT_DOMAIN: &str = "docker.io";
+/// The legacy spelling of Docker Hub's domain, normalized to [`DEFAULT_DOMAIN`].
+pub const LEGACY_DEFAULT_DOMAIN: &str = "index.docker.io";
+/// The namespace of Docker Hub's official images.
+pub const OFFICIAL_REPO_PREFIX: &str = "library/";
+/// The tag the kubelet and the API server assume when there is neither tag nor digest.
+pub const DEFAULT_TAG: &str = "latest";
+/// The longest repository path the grammar allows (the domain does not count).
+pub const NAME_TOTAL_LENGTH_MAX: usize = 255;
+/// The longest tag.
+pub const TAG_LENGTH_MAX: usize = 128;
+
+const LOCALHOST: &str = "localhost";
+
+/// Which digest algorithms a parse accepts.
+///
+/// Kubernetes links sha256, sha384 and sha512 (`Kubernetes`); distribution's own tests run with
+/// sha256 only (`Sha256Only`), which turns other algorithms into `DIGEST_UNSUPPORTED`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DigestAlgorithms {
+    /// sha256, sha384 and sha512, as in Kubernetes.
+    Kubernetes,
+    /// sha256 only, as in distribution/reference's own test suite.
+    Sha256Only,
+}
+
+/// Why a string is not a valid image reference.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReferenceError {
+    /// The input is empty (`NAME_EMPTY`).
+    NameEmpty,
+    /// The input does not follow the grammar (`INVALID_REFERENCE_FORMAT`).
+    InvalidFormat {
+        /// Byte offset of the first character that does not fit.
+        offset: usize,
+        /// What the grammar wanted there.
+        expected: &'static str,
+        /// The character found there (`None` at the end of the input).
+        found: Option<char>,
+    },
+    /// The repository name has uppercase letters (`NAME_CONTAINS_UPPERCASE`).
+    ContainsUppercase {
+        /// Byte offset of the first uppercase character.
+        offset: usize,
+        /// The repository name as written.
+        name: String,
+    },
+    /// The repository path is longer than 255 characters (`NAME_TOO_LONG`).
+    NameTooLong {
+        /// Its length, `library/` included when normalization added it.
+        length: usize,
+    },
+    /// The `@digest` part is not a valid digest (the digest's own code, e.g. `DIGEST_INVALID_LENGTH`).
+    Digest {
+        /// Byte offset where the digest starts.
+        offset: usize,
+        /// The digest error.
+        source: DigestError,
+    },
+    /// The whole input is 64 lowercase hex characters, which is ambiguous with an image ID
+    /// (`AMBIGUOUS_IMAGE_ID`).
+    AmbiguousImageId,
+    /// [`Reference::parse_canonical`] only: the input is valid but not fully qualified
+    /// (`NAME_NOT_CANONICAL`).
+    NotCanonical {
+        /// The canonical spelling of the same reference.
+        canonical: String,
+    },
+}
+
+impl fmt::Display for ReferenceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NameEmpty => f.write_str("repository name must have at least one component"),
+            Self::InvalidFormat {
+                offset,
+                expected,
+                found,
+            } => match found {
+                Some(c) => write!(
+                    f,
+                    "invalid reference format: unexpected {:?} at offset {offset}, expected {expected}",
+                    c
+                ),
+                None if *offset == 0 => f.write_str("invalid reference format: the reference is empty"),
+                None => write!(
+                    f,
+                    "invalid reference format: input ends at offset {offset}, expected {expected}"
+                ),
+            },
+            Self::ContainsUppercase { name, .. } => {
+                write!(f, "repository name must be lowercase: '{name}'")
+            }
+            Self::NameTooLong { length } => write!(
+                f,
+                "repository name must not be more than {NAME_TOTAL_LENGTH_MAX} characters (it has {length})"
+            ),
+            Self::Digest { source, .. } => write!(f, "{source}"),
+            Self::AmbiguousImageId => f.write_str(
+                "invalid repository name: cannot specify 64-byte hexadecimal strings (it looks like an image ID)",
+            ),
+            Self::NotCanonical { canonical } => write!(
+                f,
+                "repository name must be canonical: the canonical form is '{canonical}'"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ReferenceError {}
+
+impl Coded for ReferenceError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::NameEmpty => "NAME_EMPTY",
+            Self::InvalidFormat { .. } => "INVALID_REFERENCE_FORMAT",
+            Self::ContainsUppercase { .. } => "NAME_CONTAINS_UPPERCASE",
+            Self::NameTooLong { .. } => "NAME_TOO_LONG",
+            Self::Digest { source, .. } => source.code(),
+            Self::AmbiguousImageId => "AMBIGUOUS_IMAGE_ID",
+            Self::NotCanonical { .. } => "NAME_NOT_CANONICAL",
+        }
+    }
+
+    fn offset(&self) -> Option<usize> {
+        match self {
+            Self::InvalidFormat { offset, .. }
+            | Self::ContainsUppercase { offset, .. }
+            | Self::Digest { offset, .. } => Some(*offset),
+            Self::NameEmpty | Self::AmbiguousImageId => Some(0),
+            Self::NameTooLong { .. } | Self::NotCanonical { .. } => None,
+        }
+    }
+}
+
+/// Where the domain of a parsed reference comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DomainPart {
+    /// Written in the input at this byte range.
+    Input(Range<usize>),
+    /// Docker Hub: implied, or written as `docker.io` / `index.docker.io`.
+    DockerHub,
+    /// No domain (only possible without normalization, or for odd names such as `foo_bar.com/x`
+    /// whose first component looked like a domain to Docker's heuristic but not to the grammar).
+    None,
+}
+
+/// A parsed reference as byte ranges into the input, with no allocation.
+///
+/// Every printed form can be assembled from these ranges plus the constants `docker.io` and
+/// `library/`: the bindings use this to build JS objects without copying through Rust strings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Parts {
+    /// The domain.
+    pub domain: DomainPart,
+    /// Whether normalization put `library/` in front of the path.
+    pub library: bool,
+    /// The repository path as written (without any implied `library/`).
+    pub path: Range<usize>,
+    /// The tag, without its `:`.
+    pub tag: Option<Range<usize>>,
+    /// The digest, without its `@`.
+    pub digest: Option<Range<usize>>,
+    /// The familiar (shortest) name: always a contiguous part of the input.
+    pub familiar_name: Range<usize>,
+}
+
+/// A valid image reference, normalized (or not, for [`Reference::parse`]).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Reference {
+    domain: String,
+    path: String,
+    tag: Option<String>,
+    digest: Option<Digest>,
+}
+
+impl Reference {
+    /// Parses and normalizes the way Kubernetes does (`ParseNormalizedNamed`):
+    /// `nginx` becomes `docker.io/library/nginx`; tags are not defaulted.
+    pub fn parse_normalized(input: &str) -> Result<Reference, ReferenceError> {
+        let parts = parse_normalized_parts(input, DigestAlgorithms::Kubernetes)?;
+        Ok(Reference::from_parts(input, &parts))
+    }
+
+    /// Parses without normalization (distribution's `Parse`): no Docker Hub defaulting, and the
+    /// first component is a domain only when the grammar says so.
+    pub fn parse(input: &str) -> Result<Reference, ReferenceError> {
+        Self::parse_with(input, DigestAlgorithms::Kubernetes)
+    }
+
+    /// [`Reference::parse`] with a choice of digest algorithms.
+    pub fn parse_with(
+        input: &str,
+        algorithms: DigestAlgorithms,
+    ) -> Result<Reference, ReferenceError> {
+        let parts = parse_raw_parts(input, algorithms)?;
+        Ok(Reference::from_parts(input, &parts))
+    }
+
+    /// Accepts only references already in their canonical, fully qualified form
+    /// (distribution's `ParseNamed`): `docker.io/library/nginx:1.25` but not `nginx:1.25`.
+    pub fn parse_canonical(input: &str) -> Result<Reference, ReferenceError> {
+        let reference = Reference::parse_normalized(input)?;
+        let canonical = reference.to_string();
+        if canonical != input {
+            return Err(ReferenceError::NotCanonical { canonical });
+        }
+        Ok(reference)
+    }
+
+    /// Builds the owned value from the ranges [`parse_normalized_parts`] returned for `input`.
+    pub fn from_parts(input: &str, parts: &Parts) -> Reference {
+        let slice = |r: &Range<usize>| input.get(r.clone()).unwrap_or("").to_string();
+        let domain = match &parts.domain {
+            DomainPart::Input(r) => slice(r),
+            DomainPart::DockerHub => DEFAULT_DOMAIN.to_string(),
+            DomainPart::None => String::new(),
+        };
+        let mut path = String::new();
+        if parts.library {
+            path.push_str(OFFICIAL_REPO_PREFIX);
+        }
+        path.push_str(input.get(parts.path.clone()).unwrap_or(""));
+        Reference {
+            domain,
+            path,
+            tag: parts.tag.as_ref().map(slice),
+            digest: parts
+                .digest
+                .as_ref()
+                .and_then(|r| Digest::parse(input.get(r.clone()).unwrap_or("")).ok()),
+        }
+    }
+
+    /// The registry host (with port), `docker.io` for Docker Hub; empty when there is none.
+    pub fn domain(&self) -> &str {
+        &self.domain
+    }
+
+    /// The repository path, e.g. `library/nginx`.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The tag as written, if any (never defaulted).
+    pub fn tag(&self) -> Option<&str> {
+        self.tag.as_deref()
+    }
+
+    /// The digest, if any.
+    pub fn digest(&self) -> Option<&Digest> {
+        self.digest.as_ref()
+    }
+
+    /// `domain/path`, the name the kubelet looks credentials up by (`docker.io/library/nginx`).
+    pub fn name(&self) -> String {
+        if self.domain.is_empty() {
+            self.path.clone()
+        } else {
+            format!("{}/{}", self.domain, self.path)
+        }
+    }
+
+    /// The shortest name that means the same (`nginx`, `user/app`, `localhost:5000/app`).
+    pub fn familiar_name(&self) -> String {
+        if self.domain == DEFAULT_DOMAIN {
+            if let Some(rest) = self.path.strip_prefix(OFFICIAL_REPO_PREFIX) {
+                if !rest.contains('/') {
+                    return rest.to_string();
+                }
+            }
+            return self.path.clone();
+        }
+        self.name()
+    }
+
+    /// The shortest equivalent reference (`nginx:1.25`, `user/app@sha256:...`).
+    pub fn familiar(&self) -> String {
+        self.with_suffix(self.familiar_name())
+    }
+
+    /// The normalized reference with `:latest` added when there is neither tag nor digest.
+    pub fn with_default_tag(&self) -> String {
+        let mut s = self.to_string();
+        if self.tag.is_none() && self.digest.is_none() {
+            s.push(':');
+            s.push_str(DEFAULT_TAG);
+        }
+        s
+    }
+
+    /// The tag the API server and the kubelet see: the tag, else `latest` when there is no
+    /// digest either, else none (Kubernetes' `ParseImageName`).
+    pub fn effective_tag(&self) -> Option<&str> {
+        match (&self.tag, &self.digest) {
+            (Some(t), _) => Some(t),
+            (None, None) => Some(DEFAULT_TAG),
+            (None, Some(_)) => None,
+        }
+    }
+
+    /// A copy with another tag (the digest is kept).
+    pub fn with_tag(&self, tag: &str) -> Result<Reference, ReferenceError> {
+        if let Err(Failure::Format { offset, expected }) = tag_production(tag.as_bytes(), 0) {
+            return Err(ReferenceError::InvalidFormat {
+                offset,
+                expected,
+                found: tag.get(offset..).and_then(|s| s.chars().next()),
+            });
+        }
+        let mut r = self.clone();
+        r.tag = Some(tag.to_string());
+        Ok(r)
+    }
+
+    fn with_suffix(&self, mut s: String) -> String {
+        if let Some(t) = &self.tag {
+            s.push(':');
+            s.push_str(t);
+        }
+        if let Some(d) = &self.digest {
+            s.push('@');
+            s.push_str(&d.to_string());
+        }
+        s
+    }
+}
+
+impl fmt::Display for Reference {
+    /// The normalized string: `name[:tag][@digest]`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.with_suffix(self.name()))
+    }
+}
+
+impl std::str::FromStr for Reference {
+    type Err = ReferenceError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Reference::parse_normalized(s)
+    }
+}
+
+/// The kubelet's `applyDefaultImageTag`: the image string as written, with `:latest` appended
+/// when it has no digest and does not already end in `:<tag>`.
+pub fn kubelet_image_with_default_tag(input: &str) -> Result<String, ReferenceError> {
+    let r = Reference::parse_normalized(input)?;
+    match (r.digest(), r.effective_tag()) {
+        (None, Some(tag)) if !input.ends_with(&format!(":{tag}")) => Ok(format!("{input}:{tag}")),
+        _ => Ok(input.to_string()),
+    }
+}
+
+/// Is `input` exactly 64 lowercase hex characters (what `ParseNormalizedNamed` refuses)?
+pub fn is_identifier(input: &str) -> bool {
+    input.len() == 64
+        && input
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// `ParseNormalizedNamed` as ranges into `input`: see the module documentation.
+pub fn parse_normalized_parts(
+    input: &str,
+    algorithms: DigestAlgorithms,
+) -> Result<Parts, ReferenceError> {
+    if is_identifier(input) {
+        return Err(ReferenceError::AmbiguousImageId);
+    }
+    let b = input.as_bytes();
+    // splitDockerDomain: where does the remainder start, and is the domain Docker Hub?
+    let (hub, start) = match b.iter().position(|&c| c == b'/') {
+        None => (true, 0),
+        Some(p) => {
+            let first = &input[..p];
+            if first == LOCALHOST {
+                (false, p + 1)
+            } else if first == LEGACY_DEFAULT_DOMAIN || first == DEFAULT_DOMAIN {
+                (true, p + 1)
+            } else if first.contains(['.', ':']) || has_uppercase(first) {
+                (false, p + 1)
+            } else {
+                (true, 0)
+            }
+        }
+    };
+    if !hub {
+        // domain + "/" + remainder is the input itself: the grammar decides the rest.
+        check_remote_lowercase(input, start)?;
+        return parse_raw_parts(input, algorithms);
+    }
+    let library = !input[start..].contains('/');
+    check_remote_lowercase(input, start)?;
+    let extra = if library { OFFICIAL_REPO_PREFIX.len() } else { 0 };
+    let rest = match parse_remainder(b, start, extra, algorithms) {
+        Ok(rest) => rest,
+        Err(e) => return Err(classify_failure(input, e, |low| {
+            grammar_remainder(low.as_bytes(), 0).is_ok()
+        }, start)),
+    };
+    let familiar_start = if library {
+        rest.path.start
+    } else if input[rest.path.clone()].starts_with(OFFICIAL_REPO_PREFIX)
+        && !input[rest.path.start + OFFICIAL_REPO_PREFIX.len()..rest.path.end].contains('/')
+    {
+        rest.path.start + OFFICIAL_REPO_PREFIX.len()
+    } else {
+        rest.path.start
+    };
+    Ok(Parts {
+        domain: DomainPart::DockerHub,
+        library,
+        familiar_name: familiar_start..rest.path.end,
+        path: rest.path,
+        tag: rest.tag,
+        digest: rest.digest,
+    })
+}
+
+/// distribution's `Parse` as ranges into `input` (no normalization).
+pub fn parse_raw_parts(input: &str, algorithms: DigestAlgorithms) -> Result<Parts, ReferenceError> {
+    let b = input.as_bytes();
+    if b.is_empty() {
+        return Err(ReferenceError::NameEmpty);
+    }
+    let domain_end = raw_domain_end(b);
+    let start = domain_end.map_or(0, |p| p + 1);
+    let rest = match parse_remainder(b, start, 0, algorithms) {
+        Ok(rest) => rest,
+        Err(e) => {
+            return Err(classify_failure(
+                input,
+                e,
+                |low| {
+                    let lb = low.as_bytes();
+                    grammar_remainder(lb, raw_domain_end(lb).map_or(0, |p| p + 1)).is_ok()
+                },
+                0,
+            ))
+        }
+    };
+    let (domain, familiar_start) = match domain_end {
+        Some(p) => (DomainPart::Input(0..p), 0),
+        None => (DomainPart::None, rest.path.start),
+    };
+    Ok(Parts {
+        domain,
+        library: false,
+        familiar_name: familiar_start..rest.path.end,
+        path: rest.path,
+        tag: rest.tag,
+        digest: rest.digest,
+    })
+}
+
+/// What [`parse_remainder`] found after the domain.
+struct Remainder {
+    path: Range<usize>,
+    tag: Option<Range<usize>>,
+    digest: Option<Range<usize>>,
+}
+
+/// A grammar failure before it is classified (uppercase or plain format error).
+enum Failure {
+    Format {
+        offset: usize,
+        expected: &'static str,
+    },
+    /// Errors that are final as they are (too long, digest rules).
+    Final(ReferenceError),
+}
+
+/// distribution's rule for a string that does not match: if its lowercase form would, the
+/// problem is uppercase; otherwise it is a format error.
+fn classify_failure(
+    input: &str,
+    failure: Failure,
+    lowercase_matches: impl Fn(&str) -> bool,
+    from: usize,
+) -> ReferenceError {
+    match failure {
+        Failure::Final(e) => e,
+        Failure::Format { offset, expected } => {
+            let tail = input.get(from..).unwrap_or("");
+            if has_uppercase(tail) && lowercase_matches(&go_to_lower(tail)) {
+                let offset = from + tail.find(|c: char| is_upper(c)).unwrap_or(0);
+                return ReferenceError::ContainsUppercase {
+                    offset,
+                    name: name_part(input).to_string(),
+                };
+            }
+            ReferenceError::InvalidFormat {
+                offset,
+                expected,
+                found: input.get(offset..).and_then(|s| s.chars().next()),
+            }
+        }
+    }
+}
+
+/// The grammar of `remote-name [":" tag] ["@" digest]` from byte `start`, nothing more.
+fn grammar_remainder(b: &[u8], start: usize) -> Result<Remainder, Failure> {
+    let path_end = remote_name(b, start)?;
+    let mut pos = path_end;
+    let mut tag = None;
+    let mut digest_range = None;
+    if pos < b.len() && b[pos] == b':' {
+        let end = b[pos..]
+            .iter()
+            .position(|&c| c == b'@')
+            .map_or(b.len(), |i| pos + i);
+        tag_production(&b[pos + 1..end], pos + 1)?;
+        tag = Some(pos + 1..end);
+        pos = end;
+    }
+    if pos < b.len() && b[pos] == b'@' {
+        digest_production(&b[pos + 1..], pos + 1)?;
+        digest_range = Some(pos + 1..b.len());
+        pos = b.len();
+    }
+    if pos < b.len() {
+        return Err(Failure::Format {
+            offset: pos,
+            expected: "':' before a tag, '@' before a digest, or the end",
+        });
+    }
+    Ok(Remainder {
+        path: start..path_end,
+        tag,
+        digest: digest_range,
+    })
+}
+
+/// [`grammar_remainder`], then the length limit (`extra` is the length of an implied
+/// `library/`) and the digest's own rules, in distribution's order.
+fn parse_remainder(
+    b: &[u8],
+    start: usize,
+    extra: usize,
+    algorithms: DigestAlgorithms,
+) -> Result<Remainder, Failure> {
+    let rest = grammar_remainder(b, start)?;
+    let length = extra + rest.path.len();
+    if length > NAME_TOTAL_LENGTH_MAX {
+        return Err(Failure::Final(ReferenceError::NameTooLong { length }));
+    }
+    if let Some(r) = &rest.digest {
+        let text = std::str::from_utf8(&b[r.clone()]).unwrap_or("");
+        check_digest(text, algorithms).map_err(|source| {
+            Failure::Final(ReferenceError::Digest {
+                offset: r.start,
+                source,
+            })
+        })?;
+    }
+    Ok(rest)
+}
+
+/// Where the raw grammar puts the domain: the first component, when it matches `domain`.
+fn raw_domain_end(b: &[u8]) -> Option<usize> {
+    b.iter().position(|&c| c == b'/').filter(|&p| domain(&b[..p]))
+}
+
+fn check_digest(text: &str, algorithms: DigestAlgorithms) -> Result<(), DigestError> {
+    if algorithms == DigestAlgorithms::Sha256Only {
+        if let Some((alg, _)) = text.split_once(':') {
+            if alg != Algorithm::Sha256.name() {
+                // go-digest: an unavailable algorithm is "unsupported" when the digest is
+                // well-formed, else "invalid format".
+                return Err(if crate::digest::is_well_formed(text) {
+                    DigestError::Unsupported {
+                        algorithm: alg.to_string(),
+                    }
+                } else {
+                    DigestError::InvalidFormat {
+                        digest: text.to_string(),
+                    }
+                });
+            }
+        }
+    }
+    Digest::parse(text).map(|_| ())
+}
+
+/// Does `s` match the `domain` production (host with optional port) as a whole?
+pub fn is_domain(s: &str) -> bool {
+    domain(s.as_bytes())
+}
+
+/// `domain := host [':' port-number]`, anchored on the whole slice.
+fn domain(b: &[u8]) -> bool {
+    let host_end = match b.first() {
+        Some(b'[') => match ipv6_host(b) {
+            Some(end) => end,
+            None => return false,
+        },
+        _ => domain_name(b),
+    };
+    if host_end == 0 {
+        return false;
+    }
+    match &b[host_end..] {
+        [] => true,
+        [b':', port @ ..] => port_number(port),
+        _ => false,
+    }
+}
+
+/// `"[" IPv6address "]"`: returns the end of the bracketed host.
+fn ipv6_host(b: &[u8]) -> Option<usize> {
+    let close = b.iter().position(|&c| c == b']')?;
+    let inner = &b[1..close];
+    if inner.is_empty() || !inner.iter().all(|&c| c.is_ascii_hexdigit() || c == b':') {
+        return None;
+    }
+    Some(close + 1)
+}
+
+/// `domain-name := domain-component ['.' domain-component]*`: returns how many bytes match
+/// (0 when none), stopping at the first byte that cannot continue it.
+fn domain_name(b: &[u8]) -> usize {
+    let mut pos = 0;
+    loop {
+        let n = domain_component(&b[pos..]);
+        if n == 0 {
+            // A trailing '.' is not part of the name.
+            return pos.saturating_sub(1);
+        }
+        pos += n;
+        if b.get(pos) == Some(&b'.') {
+            pos += 1;
+        } else {
+            return pos;
+        }
+    }
+}
+
+/// `domain-component`: letters and digits, hyphens only inside.
+fn domain_component(b: &[u8]) -> usize {
+    let n = b
+        .iter()
+        .take_while(|&&c| c.is_ascii_alphanumeric() || c == b'-')
+        .count();
+    // The grammar backtracks off trailing hyphens; it cannot start with one.
+    let mut end = n;
+    while end > 0 && b[end - 1] == b'-' {
+        end -= 1;
+    }
+    if end == 0 || b[0] == b'-' {
+        return 0;
+    }
+    end
+}
+
+/// `port-number := [0-9]+`
+fn port_number(b: &[u8]) -> bool {
+    !b.is_empty() && b.iter().all(u8::is_ascii_digit)
+}
+
+/// `remote-name := path-component ['/' path-component]*` from `start`; returns where it ends
+/// (at ':' '@' or the end of the input).
+fn remote_name(b: &[u8], start: usize) -> Result<usize, Failure> {
+    let mut pos = start;
+    loop {
+        pos = path_component(b, pos)?;
+        if b.get(pos) == Some(&b'/') {
+            pos += 1;
+        } else {
+            return Ok(pos);
+        }
+    }
+}
+
+/// `path-component := alpha-numeric [separator alpha-numeric]*`
+fn path_component(b: &[u8], start: usize) -> Result<usize, Failure> {
+    let mut pos = alpha_numeric(b, start)?;
+    loop {
+        let after = match separator(b, pos) {
+            Some(after) => after,
+            None => return Ok(pos),
+        };
+        pos = alpha_numeric(b, after)?;
+    }
+}
+
+/// `alpha-numeric := [a-z0-9]+`
+fn alpha_numeric(b: &[u8], start: usize) -> Result<usize, Failure> {
+    let n = b[start..]
+        .iter()
+        .take_while(|&&c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        .count();
+    if n == 0 {
+        return Err(Failure::Format {
+            offset: start,
+            expected: "a lowercase letter or digit",
+        });
+    }
+    Ok(start + n)
+}
+
+/// `separator := [_.] | __ | [-]+`: returns the position after it, or `None` if there is none.
+fn separator(b: &[u8], pos: usize) -> Option<usize> {
+    match b.get(pos)? {
+        b'.' => Some(pos + 1),
+        b'_' if b.get(pos + 1) == Some(&b'_') => Some(pos + 2),
+        b'_' => Some(pos + 1),
+        b'-' => Some(pos + b[pos..].iter().take_while(|&&c| c == b'-').count()),
+        _ => None,
+    }
+}
+
+/// `tag := [\w][\w.-]{0,127}`
+fn tag_production(b: &[u8], offset: usize) -> Result<(), Failure> {
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let fail = |i: usize, expected| Failure::Format {
+        offset: offset + i,
+        expected,
+    };
+    match b.first() {
+        Some(&c) if word(c) => {}
+        _ => return Err(fail(0, "a tag starting with a letter, digit or '_'")),
+    }
+    if let Some(i) = b.iter().position(|&c| !(word(c) || c == b'.' || c == b'-')) {
+        return Err(fail(i, "a tag character (letter, digit, '_', '.', '-')"));
+    }
+    if b.len() > TAG_LENGTH_MAX {
+        return Err(fail(TAG_LENGTH_MAX, "a tag of at most 128 characters"));
+    }
+    Ok(())
+}
+
+/// `digest := digest-algorithm ":" digest-hex` (hex at least 32 characters).
+fn digest_production(b: &[u8], offset: usize) -> Result<(), Failure> {
+    let fail = |i: usize, expected| Failure::Format {
+        offset: offset + i,
+        expected,
+    };
+    let mut i = 0;
+    loop {
+        // digest-algorithm-component
+        if !b.get(i).is_some_and(u8::is_ascii_alphabetic) {
+            return Err(fail(i, "a digest algorithm (e.g. sha256)"));
+        }
+        i += 1;
+        while b.get(i).is_some_and(u8::is_ascii_alphanumeric) {
+            i += 1;
+        }
+        match b.get(i) {
+            Some(b'+' | b'.' | b'-' | b'_') => i += 1,
+            Some(b':') => break,
+            _ => return Err(fail(i, "':' between the digest algorithm and its hex")),
+        }
+    }
+    let hex = &b[i + 1..];
+    if let Some(j) = hex.iter().position(|c| !c.is_ascii_hexdigit()) {
+        return Err(fail(i + 1 + j, "a hex digit"));
+    }
+    if hex.len() < 32 {
+        return Err(fail(b.len(), "at least 32 hex digits"));
+    }
+    Ok(())
+}
+
+/// `ParseNormalizedNamed`'s check that the remote name (the remainder up to the first ':') is
+/// lowercase.
+fn check_remote_lowercase(input: &str, start: usize) -> Result<(), ReferenceError> {
+    let rest = &input[start..];
+    let remote = rest.split(':').next().unwrap_or(rest);
+    if let Some(i) = remote.find(is_upper) {
+        return Err(ReferenceError::ContainsUppercase {
+            offset: start + i,
+            name: remote.to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// The name part of `input` (before any tag or digest), for messages.
+fn name_part(input: &str) -> &str {
+    let before_digest = input.split('@').next().unwrap_or(input);
+    let last_slash = before_digest.rfind('/').map_or(0, |i| i + 1);
+    match before_digest[last_slash..].find(':') {
+        Some(i) => &before_digest[..last_slash + i],
+        None => before_digest,
+    }
+}
+
+/// Does lowering change this character (Go's `unicode.ToLower`)?
+fn is_upper(c: char) -> bool {
+    go_lower_char(c) != c
+}
+
+fn has_uppercase(s: &str) -> bool {
+    s.chars().any(is_upper)
+}
+
+/// Go's simple (one-to-one) lowercase mapping, which `strings.ToLower` applies.
+fn go_lower_char(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    if c == '\u{130}' {
+        return 'i';
+    }
+    let mut lower = c.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(l), None) => l,
+        _ => c,
+    }
+}
+
+fn go_to_lower(s: &str) -> String {
+    s.chars().map(go_lower_char).collect()
+}
+
+/// Architectures that appear as `-$(ARCH)` suffixes of legacy per-architecture image names
+/// (`registry.k8s.io/pause-amd64`).
+pub const LEGACY_ARCH_SUFFIXES: &[&str] = &[
+    "amd64", "arm64", "arm", "386", "ppc64le", "s390x", "mips64le", "riscv64", "loong64",
+];
+
+/// Appends `-<arch>` to the last path component (`registry.k8s.io/pause` + `amd64` ->
+/// `registry.k8s.io/pause-amd64`), keeping tag and digest; returns the familiar form.
+pub fn with_arch_suffix(input: &str, arch: &str) -> Result<String, ReferenceError> {
+    let r = Reference::parse_normalized(input)?;
+    let arch_ok = !arch.is_empty()
+        && arch
+            .bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    if !arch_ok {
+        return Err(ReferenceError::InvalidFormat {
+            offset: 0,
+            expected: "an architecture of lowercase letters and digits (e.g. amd64)",
+            found: arch.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit())),
+        });
+    }
+    let mut text = r.name();
+    text.push('-');
+    text.push_str(arch);
+    let renamed = Reference::parse_normalized(&text)?;
+    let mut out = renamed.familiar_name();
+    if let Some(t) = r.tag() {
+        out.push(':');
+        out.push_str(t);
+    }
+    if let Some(d) = r.digest() {
+        out.push('@');
+        out.push_str(&d.to_string());
+    }
+    Ok(out)
+}
+
+/// If the last path component ends in a known `-$(ARCH)` suffix, returns the familiar name
+/// without it and the architecture (`pause-amd64` -> (`pause`, `amd64`)).
+pub fn split_arch_suffix(input: &str) -> Result<Option<(String, &'static str)>, ReferenceError> {
+    let r = Reference::parse_normalized(input)?;
+    let name = r.familiar_name();
+    let last = name.rsplit('/').next().unwrap_or(&name);
+    for arch in LEGACY_ARCH_SUFFIXES {
+        if let Some(base) = last.strip_suffix(arch).and_then(|b| b.strip_suffix('-')) {
+            if !base.is_empty() {
+                let keep = name.len() - last.len() + base.len();
+                return Ok(Some((name[..keep].to_string(), arch)));
+            }
+        }
+    }
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(input: &str) -> &'static str {
+        match Reference::parse_normalized(input) {
+            Ok(_) => "OK",
+            Err(e) => e.code(),
+        }
+    }
+
+    #[test]
+    fn normalizes_docker_hub_names() {
+        let cases = [
+            ("nginx", "docker.io/library/nginx", "nginx"),
+            ("user/app:1.0", "docker.io/user/app:1.0", "user/app:1.0"),
+            ("index.docker.io/library/debian", "docker.io/library/debian", "debian"),
+            ("docker.io/library/a/b", "docker.io/library/a/b", "library/a/b"),
+            ("localhost/foo", "localhost/foo", "localhost/foo"),
+            ("localhost:5000/app", "localhost:5000/app", "localhost:5000/app"),
+            ("[::1]:5000/app", "[::1]:5000/app", "[::1]:5000/app"),
+            ("foo_bar.com/x", "foo_bar.com/x", "foo_bar.com/x"),
+        ];
+        for (input, normalized, familiar) in cases {
+            let r = Reference::parse_normalized(input).unwrap();
+            assert_eq!(r.to_string(), normalized, "{input}");
+            assert_eq!(r.familiar(), familiar, "{input}");
+        }
+    }
+
+    #[test]
+    fn reports_codes_and_offsets() {
+        let cases = [
+            // distribution: Parse("") is NAME_EMPTY, but ParseNormalizedNamed("") parses
+            // "docker.io/library/" and fails on the format.
+            ("", "INVALID_REFERENCE_FORMAT", Some(0)),
+            ("Foo", "NAME_CONTAINS_UPPERCASE", Some(0)),
+            ("foo/Bar", "NAME_CONTAINS_UPPERCASE", Some(4)),
+            ("foo:", "INVALID_REFERENCE_FORMAT", Some(4)),
+            ("foo bar", "INVALID_REFERENCE_FORMAT", Some(3)),
+            ("a/b@sha256:abc", "INVALID_REFERENCE_FORMAT", Some(14)),
+            ("\u{212A}/foo", "NAME_CONTAINS_UPPERCASE", Some(0)),
+        ];
+        for (input, want, offset) in cases {
+            let e = Reference::parse_normalized(input).unwrap_err();
+            assert_eq!(e.code(), want, "{input:?}: {e}");
+            assert_eq!(e.offset(), offset, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn raw_parse_of_nothing_is_name_empty() {
+        assert_eq!(Reference::parse("").unwrap_err().code(), "NAME_EMPTY");
+    }
+
+    #[test]
+    fn limits_path_length_after_library_prefix() {
+        let ok = "a".repeat(247); // library/ + 247 = 255
+        assert_eq!(code(&ok), "OK");
+        assert_eq!(code(&"a".repeat(248)), "NAME_TOO_LONG");
+        assert_eq!(code(&format!("example.com/{}", "a".repeat(255))), "OK");
+        assert_eq!(code(&format!("example.com/{}", "a".repeat(256))), "NAME_TOO_LONG");
+    }
+
+    #[test]
+    fn tags_are_limited_to_128_characters() {
+        assert_eq!(code(&format!("a:{}", "t".repeat(128))), "OK");
+        assert_eq!(code(&format!("a:{}", "t".repeat(129))), "INVALID_REFERENCE_FORMAT");
+    }
+
+    #[test]
+    fn refuses_bare_image_ids() {
+        assert_eq!(code(&"a".repeat(64)), "AMBIGUOUS_IMAGE_ID");
+        assert_eq!(code(&"a".repeat(63)), "OK");
+    }
+
+    #[test]
+    fn canonical_parse_requires_full_form() {
+        assert!(Reference::parse_canonical("docker.io/library/nginx:1").is_ok());
+        let e = Reference::parse_canonical("nginx:1").unwrap_err();
+        assert_eq!(e.code(), "NAME_NOT_CANONICAL");
+    }
+
+    #[test]
+    fn arch_suffix_helpers_round_trip() {
+        assert_eq!(
+            with_arch_suffix("registry.k8s.io/pause:3.9", "amd64").unwrap(),
+            "registry.k8s.io/pause-amd64:3.9"
+        );
+        assert_eq!(with_arch_suffix("pause", "arm64").unwrap(), "pause-arm64");
+        assert_eq!(
+            split_arch_suffix("registry.k8s.io/pause-amd64").unwrap(),
+            Some(("registry.k8s.io/pause".to_string(), "amd64"))
+        );
+        assert_eq!(split_arch_suffix("registry.k8s.io/pause").unwrap(), None);
+        assert_eq!(split_arch_suffix("arm64").unwrap(), None);
+    }
+
+    #[test]
+    fn kubelet_default_tag_keeps_the_written_form() {
+        assert_eq!(kubelet_image_with_default_tag("busybox").unwrap(), "busybox:latest");
+        assert_eq!(kubelet_image_with_default_tag("busybox:1").unwrap(), "busybox:1");
+        assert_eq!(
+            kubelet_image_with_default_tag("localhost:5000/x").unwrap(),
+            "localhost:5000/x:latest"
+        );
+    }
+}
