@@ -69,7 +69,9 @@ impl fmt::Display for DigestError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::InvalidFormat { digest } => write!(f, "invalid digest format: '{digest}'"),
-            Self::InvalidLength { digest } => write!(f, "invalid checksum digest length: '{digest}'"),
+            Self::InvalidLength { digest } => {
+                write!(f, "invalid checksum digest length: '{digest}'")
+            }
             Self::Unsupported { algorithm } => {
                 write!(f, "unsupported digest algorithm: '{algorithm}'")
             }
@@ -92,7 +94,11 @@ pub fn is_well_formed(s: &str) -> bool {
     let Some((alg, enc)) = s.split_once(':') else {
         return false;
     };
-    let comp_ok = |c: &str| !c.is_empty() && c.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    let comp_ok = |c: &str| {
+        !c.is_empty()
+            && c.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    };
     let alg_ok = alg.split(['.', '+', '_', '-']).all(comp_ok);
     alg_ok
         && !enc.is_empty()
@@ -111,7 +117,9 @@ impl Digest {
         let (alg, enc) = (&s[..i], &s[i + 1..]);
         let Some(algorithm) = Algorithm::from_name(alg) else {
             return Err(if is_well_formed(s) {
-                DigestError::Unsupported { algorithm: alg.into() }
+                DigestError::Unsupported {
+                    algorithm: alg.into(),
+                }
             } else {
                 DigestError::InvalidFormat { digest: s.into() }
             });
@@ -119,10 +127,16 @@ impl Digest {
         if enc.len() != algorithm.size() * 2 {
             return Err(DigestError::InvalidLength { digest: s.into() });
         }
-        if !enc.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        if !enc
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        {
             return Err(DigestError::InvalidFormat { digest: s.into() });
         }
-        Ok(Digest { algorithm, encoded: enc.into() })
+        Ok(Digest {
+            algorithm,
+            encoded: enc.into(),
+        })
     }
 }
 

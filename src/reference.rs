@@ -438,12 +438,21 @@ pub fn parse_normalized_parts(
     }
     let library = !input[start..].contains('/');
     check_remote_lowercase(input, start)?;
-    let extra = if library { OFFICIAL_REPO_PREFIX.len() } else { 0 };
+    let extra = if library {
+        OFFICIAL_REPO_PREFIX.len()
+    } else {
+        0
+    };
     let rest = match parse_remainder(b, start, extra, algorithms) {
         Ok(rest) => rest,
-        Err(e) => return Err(classify_failure(input, e, |low| {
-            grammar_remainder(low.as_bytes(), 0).is_ok()
-        }, start)),
+        Err(e) => {
+            return Err(classify_failure(
+                input,
+                e,
+                |low| grammar_remainder(low.as_bytes(), 0).is_ok(),
+                start,
+            ))
+        }
     };
     let familiar_start = if library {
         rest.path.start
@@ -605,7 +614,9 @@ fn parse_remainder(
 
 /// Where the raw grammar puts the domain: the first component, when it matches `domain`.
 fn raw_domain_end(b: &[u8]) -> Option<usize> {
-    b.iter().position(|&c| c == b'/').filter(|&p| domain(&b[..p]))
+    b.iter()
+        .position(|&c| c == b'/')
+        .filter(|&p| domain(&b[..p]))
 }
 
 fn check_digest(text: &str, algorithms: DigestAlgorithms) -> Result<(), DigestError> {
@@ -878,7 +889,9 @@ pub fn with_arch_suffix(input: &str, arch: &str) -> Result<String, ReferenceErro
         return Err(ReferenceError::InvalidFormat {
             offset: 0,
             expected: "an architecture of lowercase letters and digits (e.g. amd64)",
-            found: arch.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit())),
+            found: arch
+                .chars()
+                .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit())),
         });
     }
     let mut text = r.name();
@@ -930,10 +943,22 @@ mod tests {
         let cases = [
             ("nginx", "docker.io/library/nginx", "nginx"),
             ("user/app:1.0", "docker.io/user/app:1.0", "user/app:1.0"),
-            ("index.docker.io/library/debian", "docker.io/library/debian", "debian"),
-            ("docker.io/library/a/b", "docker.io/library/a/b", "library/a/b"),
+            (
+                "index.docker.io/library/debian",
+                "docker.io/library/debian",
+                "debian",
+            ),
+            (
+                "docker.io/library/a/b",
+                "docker.io/library/a/b",
+                "library/a/b",
+            ),
             ("localhost/foo", "localhost/foo", "localhost/foo"),
-            ("localhost:5000/app", "localhost:5000/app", "localhost:5000/app"),
+            (
+                "localhost:5000/app",
+                "localhost:5000/app",
+                "localhost:5000/app",
+            ),
             ("[::1]:5000/app", "[::1]:5000/app", "[::1]:5000/app"),
             ("foo_bar.com/x", "foo_bar.com/x", "foo_bar.com/x"),
         ];
@@ -975,13 +1000,19 @@ mod tests {
         assert_eq!(code(&ok), "OK");
         assert_eq!(code(&"a".repeat(248)), "NAME_TOO_LONG");
         assert_eq!(code(&format!("example.com/{}", "a".repeat(255))), "OK");
-        assert_eq!(code(&format!("example.com/{}", "a".repeat(256))), "NAME_TOO_LONG");
+        assert_eq!(
+            code(&format!("example.com/{}", "a".repeat(256))),
+            "NAME_TOO_LONG"
+        );
     }
 
     #[test]
     fn tags_are_limited_to_128_characters() {
         assert_eq!(code(&format!("a:{}", "t".repeat(128))), "OK");
-        assert_eq!(code(&format!("a:{}", "t".repeat(129))), "INVALID_REFERENCE_FORMAT");
+        assert_eq!(
+            code(&format!("a:{}", "t".repeat(129))),
+            "INVALID_REFERENCE_FORMAT"
+        );
     }
 
     #[test]
@@ -1014,8 +1045,14 @@ mod tests {
 
     #[test]
     fn kubelet_default_tag_keeps_the_written_form() {
-        assert_eq!(kubelet_image_with_default_tag("busybox").unwrap(), "busybox:latest");
-        assert_eq!(kubelet_image_with_default_tag("busybox:1").unwrap(), "busybox:1");
+        assert_eq!(
+            kubelet_image_with_default_tag("busybox").unwrap(),
+            "busybox:latest"
+        );
+        assert_eq!(
+            kubelet_image_with_default_tag("busybox:1").unwrap(),
+            "busybox:1"
+        );
         assert_eq!(
             kubelet_image_with_default_tag("localhost:5000/x").unwrap(),
             "localhost:5000/x:latest"

@@ -98,7 +98,10 @@ pub fn admit(req: &AdmissionRequest<'_>) -> Result<AdmissionOutcome, PolicyError
                     if c.get("imagePullPolicy").and_then(Value::as_str) != Some("Always") {
                         changed.push(path);
                     }
-                    c.insert("imagePullPolicy".into(), Value::from(PullPolicy::Always.as_str()));
+                    c.insert(
+                        "imagePullPolicy".into(),
+                        Value::from(PullPolicy::Always.as_str()),
+                    );
                 }
             }
         }
@@ -106,7 +109,10 @@ pub fn admit(req: &AdmissionRequest<'_>) -> Result<AdmissionOutcome, PolicyError
     let reason = if changed.is_empty() {
         "every container already pulls Always".to_string()
     } else {
-        format!("set imagePullPolicy to Always on {} container(s)", changed.len())
+        format!(
+            "set imagePullPolicy to Always on {} container(s)",
+            changed.len()
+        )
     };
     Ok(AdmissionOutcome {
         ignored: false,
@@ -124,7 +130,10 @@ pub fn validate(req: &AdmissionRequest<'_>) -> Result<Vec<Violation>, PolicyErro
     }
     let mut out = Vec::new();
     visit_containers(req.object, |path, c| {
-        let policy = c.get("imagePullPolicy").and_then(Value::as_str).unwrap_or("");
+        let policy = c
+            .get("imagePullPolicy")
+            .and_then(Value::as_str)
+            .unwrap_or("");
         if policy != "Always" {
             out.push(Violation {
                 path: format!("{path}.imagePullPolicy"),
@@ -181,7 +190,10 @@ fn ignore_reason(req: &AdmissionRequest<'_>) -> Result<Option<String>, PolicyErr
 }
 
 fn image_of(c: &serde_json::Map<String, Value>) -> String {
-    c.get("image").and_then(Value::as_str).unwrap_or("").to_string()
+    c.get("image")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string()
 }
 
 /// Calls `f(path, container)` for every container, in upstream's order.
@@ -211,7 +223,10 @@ fn locate_pod_spec(object: &Value) -> Result<(String, String), PolicyError> {
         ("", ""),
         ("spec.", "/spec"),
         ("spec.template.spec.", "/spec/template/spec"),
-        ("spec.jobTemplate.spec.template.spec.", "/spec/jobTemplate/spec/template/spec"),
+        (
+            "spec.jobTemplate.spec.template.spec.",
+            "/spec/jobTemplate/spec/template/spec",
+        ),
     ];
     if !object.is_object() {
         return Err(PolicyError::PodSpecInvalid {
@@ -293,11 +308,16 @@ mod tests {
     #[test]
     fn refuses_what_is_not_a_pod() {
         assert_eq!(
-            apply_always_pull_images(&json!({"kind": "ConfigMap"})).unwrap_err().code(),
+            apply_always_pull_images(&json!({"kind": "ConfigMap"}))
+                .unwrap_err()
+                .code(),
             "POD_SPEC_NOT_FOUND"
         );
         let e = apply_always_pull_images(&json!({"containers": [1]})).unwrap_err();
         assert_eq!(e.path().as_deref(), Some("containers[0]"));
-        assert_eq!(apply_always_pull_images(&json!("x")).unwrap_err().code(), "POD_SPEC_INVALID");
+        assert_eq!(
+            apply_always_pull_images(&json!("x")).unwrap_err().code(),
+            "POD_SPEC_INVALID"
+        );
     }
 }

@@ -120,8 +120,9 @@ impl ImageManager {
                 runtime_calls: calls,
                 error: Some("ErrImagePull"),
                 pulled: true,
-                reason: "fails with ErrImagePull: the pull failed; the next try waits for the back-off"
-                    .into(),
+                reason:
+                    "fails with ErrImagePull: the pull failed; the next try waits for the back-off"
+                        .into(),
             };
         }
         self.gc(now_ms);
@@ -285,7 +286,8 @@ impl Allowlist {
 
     /// Exact names by equality, wildcards by string prefix.
     pub fn matches(&self, image: &str) -> bool {
-        self.exact.iter().any(|e| e == image) || self.prefixes.iter().any(|p| image.starts_with(p.as_str()))
+        self.exact.iter().any(|e| e == image)
+            || self.prefixes.iter().any(|p| image.starts_with(p.as_str()))
     }
 }
 
@@ -302,14 +304,27 @@ mod tests {
         };
         let errors: Vec<_> = (1..=6)
             .map(|t| {
-                m.ensure_image_exists(t * 1000, "uid", "typo_image", PullPolicy::IfNotPresent, runtime)
-                    .error
-                    .unwrap()
+                m.ensure_image_exists(
+                    t * 1000,
+                    "uid",
+                    "typo_image",
+                    PullPolicy::IfNotPresent,
+                    runtime,
+                )
+                .error
+                .unwrap()
             })
             .collect();
         assert_eq!(
             errors,
-            ["ErrImagePull", "ErrImagePull", "ImagePullBackOff", "ErrImagePull", "ImagePullBackOff", "ImagePullBackOff"]
+            [
+                "ErrImagePull",
+                "ErrImagePull",
+                "ImagePullBackOff",
+                "ErrImagePull",
+                "ImagePullBackOff",
+                "ImagePullBackOff"
+            ]
         );
     }
 

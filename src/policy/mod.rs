@@ -150,7 +150,10 @@ pub struct PolicyDecision {
 /// The API server's `SetDefaults_Container`: an empty or missing policy becomes `Always` when
 /// the tag is `latest` (written, or implied by neither tag nor digest), else `IfNotPresent`
 /// (also when the image does not parse). A written policy must be one of the three values.
-pub fn default_pull_policy(image: &str, policy: Option<&str>) -> Result<PolicyDecision, PolicyError> {
+pub fn default_pull_policy(
+    image: &str,
+    policy: Option<&str>,
+) -> Result<PolicyDecision, PolicyError> {
     let parsed = Reference::parse_normalized(image);
     let (tag, digest) = match &parsed {
         Ok(r) => (
@@ -335,7 +338,13 @@ mod tests {
             (Always, InspectError, None, true, None),
             (IfNotPresent, Present, None, false, None),
             (IfNotPresent, Absent, None, true, None),
-            (IfNotPresent, InspectError, None, false, Some("ImageInspectError")),
+            (
+                IfNotPresent,
+                InspectError,
+                None,
+                false,
+                Some("ImageInspectError"),
+            ),
             (Never, Present, None, false, None),
             (Never, Absent, None, false, Some("ErrImageNeverPull")),
             (IfNotPresent, Present, Some(true), true, None),
@@ -344,7 +353,11 @@ mod tests {
         ];
         for (policy, presence, must, pull, error) in cases {
             let d = pull_decision(policy, presence, must);
-            assert_eq!((d.pull, d.error), (pull, error), "{policy} {presence:?} {must:?}");
+            assert_eq!(
+                (d.pull, d.error),
+                (pull, error),
+                "{policy} {presence:?} {must:?}"
+            );
         }
     }
 }

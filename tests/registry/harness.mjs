@@ -14,7 +14,7 @@
 // each start gets a fresh registry storage dir under it (removed by stop()).
 
 import { spawn } from "node:child_process";
-import { mkdir, writeFile, rm, mkdtemp, readFile, stat, readdir } from "node:fs/promises";
+import { mkdir, writeFile, rm, mkdtemp, readFile, stat, readdir, rename } from "node:fs/promises";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import net from "node:net";
@@ -59,14 +59,13 @@ export async function ensureHtpasswd(dir, users = DEFAULT_USERS) {
   const stamp = createHash("sha256").update(JSON.stringify(users)).digest("hex").slice(0, 12);
   const file = join(dir, `htpasswd-${stamp}`);
   if (await exists(file)) return file;
-  const tmp = file + ".tmp" + process.pid;
+  const tmp = `${file}.tmp-${process.pid}`;
   let first = true;
   for (const [u, p] of Object.entries(users)) {
     await run("htpasswd", [first ? "-Bbc" : "-Bb", tmp, u, p]);
     first = false;
   }
-  await writeFile(file, await readFile(tmp));
-  await rm(tmp, { force: true });
+  await rename(tmp, file); // atomic
   return file;
 }
 
@@ -148,18 +147,18 @@ async function spawnRegistry(name, dir, storage, auth, { timeoutMs = 10000 } = {
   throw lastErr;
 }
 
-/** Remove run-<pid>-* storage dirs left by harness processes that were killed hard. */
+/** Remove run-<pid>-* storage dirs (and other <name>-<pid>- temp dirs) left by processes killed hard. */
 async function removeStaleRuns(cache) {
   let names = [];
   try {
     names = await readdir(cache);
   } catch {}
   for (const n of names) {
-    const m = /^run-(\d+)-/.exec(n);
-    if (!m && !n.startsWith("run-")) continue;
-    const pid = m ? Number(m[1]) : 0;
-    let alive = false;
-    if (pid) {
+    const m = /^(?:run|rebuild|layout\.tmp|certs\.tmp)-(\d+)-/.exec(n);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    let alive = pid === process.pid;
+    if (!alive) {
       try {
         process.kill(pid, 0);
         alive = true;
@@ -361,7 +360,7 @@ async function check() {
   try {
     // -- determinism: rebuild into a temp dir and compare with the cached fixtures
     await attempt("layout deterministic (rebuild == cached fixtures.json)", async () => {
-      const dir = await mkdtemp(join(cacheDir(), "rebuild-"));
+      const dir = await mkdtemp(join(cacheDir(), `rebuild-${process.pid}-`));
       try {
         const a = await buildLayout(dir);
         const strip = ({ layout, buildMs, ...x }) => JSON.stringify(x);

@@ -333,14 +333,28 @@ export async function ensureLayout(dir = defaultLayoutDir()) {
     }
   } catch {}
   await mkdir(dirname(dir), { recursive: true });
-  const tmp = await mkdtemp(dir + ".tmp-");
-  // build in a temp dir, then swap in atomically (fixtures.layout must name the final dir)
+  const tmp = await mkdtemp(`${dir}.tmp-${process.pid}-`);
+  // build in a temp dir, then rename into place (fixtures.layout must name the final dir). Parallel
+  // builders (node --test runs files in parallel) produce identical bytes: the first rename wins.
   const fx = await buildLayout(tmp);
   fx.layout = dir;
   const { buildMs, ...stored } = fx;
   await writeFile(join(tmp, "fixtures.json"), JSON.stringify(stored, null, 2) + "\n");
-  await rm(dir, { recursive: true, force: true });
-  await rename(tmp, dir);
+  try {
+    await rename(tmp, dir);
+  } catch (e) {
+    if (e.code !== "ENOTEMPTY" && e.code !== "EEXIST") throw e;
+    let current = null;
+    try {
+      current = JSON.parse(await readFile(join(dir, "fixtures.json"), "utf8"));
+    } catch {}
+    if (current?.version === LAYOUT_VERSION) {
+      await rm(tmp, { recursive: true, force: true }); // someone else just built the same thing
+      return fx;
+    }
+    await rm(dir, { recursive: true, force: true }); // stale version
+    await rename(tmp, dir);
+  }
   return fx;
 }
 
@@ -488,8 +502,15 @@ export const SEED_REFS = ["multiarch:1.0", "multiarch:latest", "single:1.0", "la
 export async function pushAll(registryUrl, auth, { fixtures, refs = SEED_REFS, method = "http" } = {}) {
   fixtures ||= await ensureLayout();
   if (method === "skopeo") {
+    // skopeo 1.9 cannot read a Docker manifest list out of an OCI layout ("no descriptor found for
+    // reference"): those go over HTTP.
     const host = new URL(registryUrl).host;
-    await Promise.all(refs.map((ref) => skopeoCopy(fixtures.layout, ref, `docker://${host}/${ref}`, auth)));
+    const viaSkopeo = refs.filter((r) => fixtures.images[r].mediaType !== MT.dockerList);
+    const viaHttp = refs.filter((r) => fixtures.images[r].mediaType === MT.dockerList);
+    await Promise.all([
+      ...viaSkopeo.map((ref) => skopeoCopy(fixtures.layout, ref, `docker://${host}/${ref}`, auth)),
+      pushAll(registryUrl, auth, { fixtures, refs: viaHttp, method: "http" }),
+    ]);
     return;
   }
   // one client per repo, so token caching stays per-scope and repos push in parallel

@@ -19,8 +19,8 @@
 
 import http from "node:http";
 import { createSign, createHash, randomBytes, X509Certificate, createPrivateKey } from "node:crypto";
-import { readFile, mkdir, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { readFile, mkdir, stat, mkdtemp, rename, rm } from "node:fs/promises";
+import { join, dirname } from "node:path";
 import { run } from "./seed.mjs";
 
 export const DEFAULT_USERS = { alice: "wonderland", bob: "builder" };
@@ -36,17 +36,26 @@ export function defaultAcl(user, { type, name, actions }) {
 
 /** Generate (once) an RSA key and a self-signed certificate with the openssl CLI. */
 export async function ensureTokenCert(dir) {
-  await mkdir(dir, { recursive: true });
   const key = join(dir, "token-key.pem");
   const cert = join(dir, "token-cert.pem");
   try {
     await stat(key);
     await stat(cert);
-  } catch {
-    await run("openssl", [
-      "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256", "-days", "36500",
-      "-subj", "/CN=pullspec-token-issuer", "-keyout", key, "-out", cert,
-    ]);
+    return { key, cert };
+  } catch {}
+  // generate into a private temp dir, then rename the dir into place: key and cert always match,
+  // even when several test processes start at once
+  await mkdir(dirname(dir), { recursive: true });
+  const tmp = await mkdtemp(`${dir}.tmp-${process.pid}-`);
+  await run("openssl", [
+    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256", "-days", "36500",
+    "-subj", "/CN=pullspec-token-issuer", "-keyout", join(tmp, "token-key.pem"), "-out", join(tmp, "token-cert.pem"),
+  ]);
+  try {
+    await rename(tmp, dir);
+  } catch (e) {
+    if (e.code !== "ENOTEMPTY" && e.code !== "EEXIST") throw e;
+    await rm(tmp, { recursive: true, force: true });
   }
   return { key, cert };
 }

@@ -1,0 +1,177 @@
+// The public JS API of pullspec. Everything here converts arguments, calls the WebAssembly core
+// and shapes its answers; the rules themselves live in Rust (src/). See index.d.ts for the types.
+import * as gen from "./gen/pullspec.js";
+import { PullspecError } from "./errors.js";
+import { state } from "./runtime.js";
+
+export { PullspecError };
+
+function requireString(value, what) {
+  if (typeof value !== "string") {
+    throw new PullspecError(`${what} must be a string, got ${value === null ? "null" : typeof value}`, {
+      code: "INVALID_ARGUMENT",
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Image references. The hot path writes ASCII input into wasm memory and reads back byte ranges
+// (src/js/reference.rs explains the layout); anything invalid or non-ASCII takes the slow path,
+// which throws the full error.
+
+const SLOTS = 16; // u32 per parsed reference
+let inPtr = 0, lenPtr = 0, outPtr = 0, inCap = 0, countCap = 0;
+let buffer = null, u8 = null, u32 = null;
+
+function reserve(bytes, count) {
+  bytes = Math.max(bytes, inCap, 1024);
+  count = Math.max(count, countCap, 1);
+  gen.ref_reserve(bytes, count);
+  inPtr = gen.ref_input_ptr();
+  lenPtr = gen.ref_lengths_ptr();
+  outPtr = gen.ref_out_ptr();
+  inCap = bytes;
+  countCap = count;
+  buffer = null;
+}
+
+function views() {
+  const current = state.raw.memory.buffer;
+  if (buffer !== current) {
+    buffer = current;
+    u8 = new Uint8Array(current);
+    u32 = new Uint32Array(current);
+  }
+}
+
+/** Copies an ASCII string into wasm memory at `at`; false if it is not ASCII. */
+function writeAscii(input, at) {
+  for (let i = 0; i < input.length; i++) {
+    const c = input.charCodeAt(i);
+    if (c > 127) return false;
+    u8[at + i] = c;
+  }
+  return true;
+}
+
+function build(input, o) {
+  const kind = u32[o + 1];
+  const registry = kind === 1 ? "docker.io" : kind === 0 ? input.slice(u32[o + 2], u32[o + 3]) : "";
+  const path = input.slice(u32[o + 5], u32[o + 6]);
+  const repository = u32[o + 4] === 1 ? "library/" + path : path;
+  const tag = u32[o + 7] === 1 ? input.slice(u32[o + 8], u32[o + 9]) : null;
+  const digest = u32[o + 10] === 1 ? input.slice(u32[o + 11], u32[o + 12]) : null;
+  const name = registry === "" ? repository : registry + "/" + repository;
+  let suffix = tag === null ? "" : ":" + tag;
+  if (digest !== null) suffix += "@" + digest;
+  const normalized = name + suffix;
+  return {
+    registry,
+    repository,
+    tag,
+    digest,
+    name,
+    normalized,
+    familiar: input.slice(u32[o + 13], u32[o + 14]) + suffix,
+    withDefaultTag: tag === null && digest === null ? normalized + ":latest" : normalized,
+  };
+}
+
+/**
+ * Parses an image reference with Kubernetes semantics (distribution/reference
+ * ParseNormalizedNamed). Throws PullspecError.
+ */
+export function parseReference(input) {
+  requireString(input, "image reference");
+  if (input.length > inCap) reserve(input.length, 1);
+  views();
+  if (!writeAscii(input, inPtr) || gen.ref_parse(input.length) !== 0) {
+    return gen.parse_reference(input, "normalized"); // throws the precise error
+  }
+  views();
+  return build(input, outPtr >>> 2);
+}
+
+/**
+ * Parses many references in one crossing. Each element is an ImageReference, or the
+ * PullspecError (not thrown) for an invalid input.
+ */
+export function parseReferences(inputs) {
+  if (!Array.isArray(inputs)) {
+    throw new PullspecError("parseReferences takes an array of strings", { code: "INVALID_ARGUMENT" });
+  }
+  let bytes = 0;
+  for (const s of inputs) {
+    requireString(s, "image reference");
+    bytes += s.length;
+  }
+  if (bytes > inCap || inputs.length > countCap) reserve(bytes, inputs.length);
+  views();
+  let at = inPtr;
+  const lengths = lenPtr >>> 2;
+  const ascii = new Array(inputs.length);
+  for (let i = 0; i < inputs.length; i++) {
+    const s = inputs[i];
+    ascii[i] = writeAscii(s, at);
+    u32[lengths + i] = ascii[i] ? s.length : 0;
+    at += ascii[i] ? s.length : 0;
+  }
+  gen.ref_parse_batch(inputs.length);
+  views();
+  const out = new Array(inputs.length);
+  const base = outPtr >>> 2;
+  for (let i = 0; i < inputs.length; i++) {
+    const o = base + i * SLOTS;
+    if (ascii[i] && u32[o] === 0) {
+      out[i] = build(inputs[i], o);
+    } else {
+      try {
+        out[i] = gen.parse_reference(inputs[i], "normalized");
+      } catch (e) {
+        out[i] = e;
+      }
+    }
+  }
+  return out;
+}
+
+/** Accepts only references already in canonical, fully qualified form (ParseNamed). */
+export function parseCanonicalReference(input) {
+  requireString(input, "image reference");
+  return gen.parse_reference(input, "canonical");
+}
+
+/** Parses without normalization (distribution's Parse): no docker.io, no library/. */
+export function parseRawReference(input) {
+  requireString(input, "image reference");
+  return gen.parse_reference(input, "raw");
+}
+
+/** Internal: the reference parsed entirely through Rust strings (tests compare both paths). */
+export function _parseReferenceViaRust(input) {
+  return gen.parse_reference(input, "normalized");
+}
+
+export const withArchSuffix = (image, arch) => gen.withArchSuffix(image, arch);
+export const splitArchSuffix = (image) => gen.splitArchSuffix(image);
+export const kubeletImageWithDefaultTag = (image) => gen.kubeletImageWithDefaultTag(image);
+
+// ---------------------------------------------------------------------------------------------
+// Pull policy
+
+export function defaultPullPolicy(image, policy = null) {
+  requireString(image, "image");
+  if (policy !== null && policy !== undefined) requireString(policy, "policy");
+  return gen.defaultPullPolicy(image, policy ?? undefined);
+}
+
+export function pullDecision(policy, imagePresent, options = undefined) {
+  requireString(policy, "policy");
+  return gen.pullDecision(policy, imagePresent, options);
+}
+
+export const applyAlwaysPullImages = (pod) => gen.applyAlwaysPullImages(pod);
+export const alwaysPullImagesAdmission = (request) => gen.alwaysPullImagesAdmission(request);
+export const requiresCredentialVerification = (policy, image, options) =>
+  gen.requiresCredentialVerification(policy, image, options);
+export const validateAllowlistPattern = (pattern) => gen.validateAllowlistPattern(pattern);

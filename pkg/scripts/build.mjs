@@ -1,0 +1,53 @@
+// Builds the package: release wasm -> wasm-bindgen (pinned to Cargo.lock) -> wasm-opt (npm
+// binaryen; never Debian's, which corrupts wasm-bindgen output) -> pkg/gen/.
+import { spawnSync } from "node:child_process";
+import { readFileSync, mkdirSync, statSync, rmSync, existsSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+
+const pkg = dirname(dirname(fileURLToPath(import.meta.url)));
+const root = dirname(pkg);
+const gen = join(pkg, "gen");
+
+function run(cmd, args, opts = {}) {
+  console.error(`$ ${cmd} ${args.join(" ")}`);
+  const r = spawnSync(cmd, args, { stdio: "inherit", cwd: root, ...opts });
+  if (r.error) throw r.error;
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+function lockedVersion(name) {
+  const lock = readFileSync(join(root, "Cargo.lock"), "utf8");
+  const m = lock.match(new RegExp(`name = "${name}"\\nversion = "([^"]+)"`));
+  return m?.[1];
+}
+
+run("cargo", ["build", "--release", "--target", "wasm32-unknown-unknown", "--lib"]);
+const want = lockedVersion("wasm-bindgen");
+const have = spawnSync("wasm-bindgen", ["--version"], { encoding: "utf8" }).stdout?.trim().split(" ")[1];
+if (have !== want) {
+  console.error(`wasm-bindgen CLI ${have ?? "missing"} but Cargo.lock has ${want}: run scripts/setup.sh`);
+  process.exit(1);
+}
+rmSync(gen, { recursive: true, force: true });
+mkdirSync(gen, { recursive: true });
+run("wasm-bindgen", [
+  "--target", "web", "--out-dir", gen, "--out-name", "pullspec",
+  join(root, "target/wasm32-unknown-unknown/release/pullspec.wasm"),
+]);
+const wasm = join(gen, "pullspec_bg.wasm");
+const wasmOpt = join(pkg, "node_modules/.bin/wasm-opt");
+if (existsSync(wasmOpt)) {
+  const before = statSync(wasm).size;
+  run(wasmOpt, [
+    "-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
+    "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue",
+    "--strip-debug", "--strip-producers", wasm, "-o", wasm,
+  ]);
+  console.error(`wasm-opt: ${before} -> ${statSync(wasm).size} bytes`);
+} else {
+  console.error("wasm-opt (npm binaryen) not installed: the module is larger than it could be");
+}
+const bytes = readFileSync(wasm);
+console.error(`pkg/gen/pullspec_bg.wasm: ${bytes.length} bytes, ${gzipSync(bytes, { level: 9 }).length} gzipped`);

@@ -1,0 +1,239 @@
+//! Image references for JS.
+//!
+//! The hot path (`parseReference`, `parseReferences`) avoids per-field crossings: the package
+//! glue writes the ASCII input into a buffer in linear memory, [`ref_parse`] writes the
+//! [`Parts`](crate::reference::Parts) as byte ranges into another, and the glue slices the JS
+//! string it already has. Any input that fails (or is not ASCII) is parsed again by
+//! [`parse_reference`], which throws the full `PullspecError`. The glue's test suite checks that
+//! both paths agree on every conformance vector.
+
+use super::error::{simple, to_js_error};
+use super::to_js;
+use crate::reference::{
+    kubelet_image_with_default_tag, parse_normalized_parts, split_arch_suffix, with_arch_suffix,
+    DigestAlgorithms, DomainPart, Parts, Reference,
+};
+use serde::Serialize;
+use std::cell::RefCell;
+use std::ops::Range;
+use wasm_bindgen::prelude::*;
+
+/// How many `u32` one parsed reference takes in the output buffer.
+pub const SLOTS: usize = 16;
+
+#[derive(Default)]
+struct Io {
+    input: Vec<u8>,
+    lengths: Vec<u32>,
+    out: Vec<u32>,
+}
+
+thread_local! {
+    static IO: RefCell<Io> = RefCell::new(Io::default());
+}
+
+/// Makes room for `bytes` of input and `count` references; pointers may move afterwards.
+#[wasm_bindgen]
+pub fn ref_reserve(bytes: usize, count: usize) {
+    IO.with(|io| {
+        let mut io = io.borrow_mut();
+        if io.input.len() < bytes {
+            io.input.resize(bytes, 0);
+        }
+        if io.lengths.len() < count {
+            io.lengths.resize(count, 0);
+        }
+        if io.out.len() < count * SLOTS {
+            io.out.resize(count * SLOTS, 0);
+        }
+    })
+}
+
+/// Address of the input buffer.
+#[wasm_bindgen]
+pub fn ref_input_ptr() -> *const u8 {
+    IO.with(|io| io.borrow().input.as_ptr())
+}
+
+/// Address of the lengths buffer (one `u32` per input of a batch).
+#[wasm_bindgen]
+pub fn ref_lengths_ptr() -> *const u32 {
+    IO.with(|io| io.borrow().lengths.as_ptr())
+}
+
+/// Address of the output buffer ([`SLOTS`] `u32` per reference).
+#[wasm_bindgen]
+pub fn ref_out_ptr() -> *const u32 {
+    IO.with(|io| io.borrow().out.as_ptr())
+}
+
+/// Parses the first `len` bytes of the input buffer into output slot 0; returns 0 when valid.
+#[wasm_bindgen]
+pub fn ref_parse(len: usize) -> u32 {
+    IO.with(|io| {
+        let io = &mut *io.borrow_mut();
+        match (io.input.get(..len), io.out.get_mut(..SLOTS)) {
+            (Some(input), Some(out)) => write_parts(input, out),
+            _ => 1,
+        }
+    })
+}
+
+/// Parses `count` inputs laid end to end (lengths in the lengths buffer) into consecutive
+/// output slots; returns how many are invalid.
+#[wasm_bindgen]
+pub fn ref_parse_batch(count: usize) -> u32 {
+    IO.with(|io| {
+        let io = &mut *io.borrow_mut();
+        let mut start = 0usize;
+        let mut invalid = 0;
+        for i in 0..count.min(io.lengths.len()) {
+            let len = io.lengths[i] as usize;
+            let end = start.saturating_add(len);
+            let out = io.out.get_mut(i * SLOTS..(i + 1) * SLOTS);
+            invalid += match (io.input.get(start..end), out) {
+                (Some(input), Some(out)) => write_parts(input, out),
+                (_, Some(out)) => {
+                    out[0] = 1;
+                    1
+                }
+                _ => 1,
+            };
+            start = end;
+        }
+        invalid
+    })
+}
+
+fn write_parts(input: &[u8], out: &mut [u32]) -> u32 {
+    let parsed = std::str::from_utf8(input)
+        .ok()
+        .and_then(|s| parse_normalized_parts(s, DigestAlgorithms::Kubernetes).ok());
+    let Some(p) = parsed else {
+        out[0] = 1;
+        return 1;
+    };
+    encode(&p, out);
+    0
+}
+
+fn encode(p: &Parts, out: &mut [u32]) {
+    let put = |out: &mut [u32], at: usize, r: &Range<usize>| {
+        out[at] = r.start as u32;
+        out[at + 1] = r.end as u32;
+    };
+    out[0] = 0;
+    match &p.domain {
+        DomainPart::Input(r) => {
+            out[1] = 0;
+            put(out, 2, r);
+        }
+        DomainPart::DockerHub => out[1] = 1,
+        DomainPart::None => out[1] = 2,
+    }
+    out[4] = p.library as u32;
+    put(out, 5, &p.path);
+    out[7] = p.tag.is_some() as u32;
+    if let Some(t) = &p.tag {
+        put(out, 8, t);
+    }
+    out[10] = p.digest.is_some() as u32;
+    if let Some(d) = &p.digest {
+        put(out, 11, d);
+    }
+    put(out, 13, &p.familiar_name);
+}
+
+/// The JS `ImageReference`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsReference {
+    registry: String,
+    repository: String,
+    tag: Option<String>,
+    digest: Option<String>,
+    name: String,
+    normalized: String,
+    familiar: String,
+    with_default_tag: String,
+}
+
+impl From<&Reference> for JsReference {
+    fn from(r: &Reference) -> Self {
+        JsReference {
+            registry: r.domain().to_string(),
+            repository: r.path().to_string(),
+            tag: r.tag().map(str::to_string),
+            digest: r.digest().map(|d| d.to_string()),
+            name: r.name(),
+            normalized: r.to_string(),
+            familiar: r.familiar(),
+            with_default_tag: r.with_default_tag(),
+        }
+    }
+}
+
+/// The JS `RawReference` (no normalization).
+#[derive(Serialize)]
+struct JsRawReference {
+    domain: Option<String>,
+    path: String,
+    tag: Option<String>,
+    digest: Option<String>,
+    name: String,
+    string: String,
+}
+
+/// Parses one reference through Rust strings; throws `PullspecError`. `mode`: `"normalized"`
+/// (Kubernetes), `"canonical"` (must already be fully qualified) or `"raw"` (no normalization).
+#[wasm_bindgen]
+pub fn parse_reference(input: &str, mode: &str) -> Result<JsValue, JsValue> {
+    let err = |e: crate::reference::ReferenceError| to_js_error(&e, Some(input));
+    match mode {
+        "normalized" => to_js(&JsReference::from(
+            &Reference::parse_normalized(input).map_err(err)?,
+        )),
+        "canonical" => to_js(&JsReference::from(
+            &Reference::parse_canonical(input).map_err(err)?,
+        )),
+        "raw" => {
+            let r = Reference::parse(input).map_err(err)?;
+            to_js(&JsRawReference {
+                domain: Some(r.domain().to_string()).filter(|d| !d.is_empty()),
+                path: r.path().to_string(),
+                tag: r.tag().map(str::to_string),
+                digest: r.digest().map(|d| d.to_string()),
+                name: r.name(),
+                string: r.to_string(),
+            })
+        }
+        other => Err(simple(
+            "INVALID_ARGUMENT",
+            &format!("unknown parse mode {other:?} (normalized, canonical, raw)"),
+        )),
+    }
+}
+
+/// `registry.k8s.io/pause` + `amd64` -> `registry.k8s.io/pause-amd64`.
+#[wasm_bindgen(js_name = withArchSuffix)]
+pub fn with_arch_suffix_js(image: &str, arch: &str) -> Result<String, JsValue> {
+    with_arch_suffix(image, arch).map_err(|e| to_js_error(&e, Some(image)))
+}
+
+/// `pause-amd64` -> `{ image: "pause", arch: "amd64" }`, or `null` without a known suffix.
+#[wasm_bindgen(js_name = splitArchSuffix)]
+pub fn split_arch_suffix_js(image: &str) -> Result<JsValue, JsValue> {
+    #[derive(Serialize)]
+    struct Split {
+        image: String,
+        arch: &'static str,
+    }
+    let split = split_arch_suffix(image).map_err(|e| to_js_error(&e, Some(image)))?;
+    to_js(&split.map(|(image, arch)| Split { image, arch }))
+}
+
+/// The kubelet's `applyDefaultImageTag`: the image as written plus `:latest` when needed.
+#[wasm_bindgen(js_name = kubeletImageWithDefaultTag)]
+pub fn kubelet_image_with_default_tag_js(image: &str) -> Result<String, JsValue> {
+    kubelet_image_with_default_tag(image).map_err(|e| to_js_error(&e, Some(image)))
+}
