@@ -3,6 +3,7 @@
 //!
 //! The core modules do no I/O and know nothing of JS; `cargo test` runs them natively.
 
+pub mod auth;
 pub mod digest;
 pub mod error;
 pub mod policy;

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Runs one cargo-fuzz target for a while, seeded from the shared conformance vectors.
+#
+#   scripts/fuzz.sh [TARGET] [SECONDS]      TARGET: reference (default) | policy; SECONDS: 60
+#
+# Only the stable toolchain is needed: cargo-fuzz passes nightly-only -Z flags to rustc
+# (-Zsanitizer=address, -Cpasses=sancov-module, ...), which RUSTC_BOOTSTRAP=1 lets stable accept.
+# Builds are serialized with the machine's build lock; the fuzz run itself is not (it takes one
+# core for SECONDS). A crash leaves its input in fuzz/artifacts/TARGET/ and makes this exit non-zero.
+set -euo pipefail
+
+target="${1:-reference}"
+seconds="${2:-60}"
+cargo_fuzz_version="0.13.2"
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+vectors="${PULLSPEC_VECTORS:-$root/../shared/vectors}"
+lock="${PULLSPEC_BUILD_LOCK:-/tmp/pullspec-build.lock}"
+export RUSTC_BOOTSTRAP=1
+
+case "$target" in
+  reference | policy) ;;
+  *) echo "unknown target '$target' (reference | policy)" >&2; exit 2 ;;
+esac
+
+if ! cargo fuzz --version 2>/dev/null | grep -q " $cargo_fuzz_version\$"; then
+  echo "installing cargo-fuzz $cargo_fuzz_version" >&2
+  flock "$lock" cargo install cargo-fuzz --version "=$cargo_fuzz_version" --locked
+fi
+
+# Seed corpus: one file per conformance input (names are content hashes, so reruns add nothing).
+corpus="$root/fuzz/corpus/$target"
+mkdir -p "$corpus" "$root/fuzz/artifacts/$target"
+if [ -d "$vectors" ]; then
+  node - "$target" "$vectors" "$corpus" <<'EOF'
+const [target, vectors, corpus] = process.argv.slice(2);
+const { readFileSync, writeFileSync } = require("node:fs");
+const { createHash } = require("node:crypto");
+const seeds = [];
+const refs = JSON.parse(readFileSync(`${vectors}/references.json`, "utf8"));
+for (const c of refs.cases ?? []) seeds.push(c.input);
+for (const c of refs.identifier_cases ?? []) seeds.push(c.input);
+for (const c of refs.domain_cases ?? []) seeds.push(`${c.domain}/x`);
+if (target === "policy") {
+  const policy = JSON.parse(readFileSync(`${vectors}/pull_policy.json`, "utf8"));
+  for (const c of policy.cases ?? []) {
+    if (typeof c.input?.image === "string") seeds.push(c.input.image);
+    if (c.input?.object !== undefined) seeds.push(JSON.stringify(c.input.object));
+    if (c.input?.oldObject !== undefined) seeds.push(JSON.stringify(c.input.oldObject));
+  }
+}
+let n = 0;
+for (const s of seeds) {
+  if (typeof s !== "string") continue;
+  const name = createHash("sha1").update(s).digest("hex");
+  writeFileSync(`${corpus}/${name}`, s);
+  n++;
+}
+console.error(`seeded ${n} inputs into ${corpus}`);
+EOF
+else
+  echo "no vectors at $vectors: fuzzing from an empty corpus" >&2
+fi
+
+cd "$root/fuzz"
+flock "$lock" cargo fuzz build "$target"
+exec cargo fuzz run "$target" "$corpus" -- -max_total_time="$seconds" -max_len=4096

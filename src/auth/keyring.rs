@@ -1,0 +1,386 @@
+//! The kubelet's keyrings: `BasicDockerKeyring` and `UnionDockerKeyring`.
+//!
+//! A [`Keyring`] maps normalized keys ([`normalize_key`]: scheme dropped, a leading `/v1/` or
+//! `/v2/` path dropped, `host[+path]`) to the credentials stored under them, in the order they
+//! were added. Its index is the de-duplicated keys in reverse byte-wise order (Go's
+//! `sort.Sort(sort.Reverse(sort.StringSlice))`), so `quay.io/coreos` comes before `quay.io`.
+//! [`Keyring::lookup`] walks the index and returns the credentials of EVERY key that
+//! glob-matches the lookup key ([`urls_match`]); when none matched and the lookup key is a
+//! Docker Hub name ([`is_default_registry_match`]) it returns those stored under
+//! `index.docker.io`.
+//!
+//! The lookup key is what the kubelet passes: the repository name of the image
+//! (`nginx` -> `docker.io/library/nginx`), computed by the caller; passing any other string
+//! is the upstream tests' raw `Lookup(string)`.
+//!
+//! A [`UnionKeyring`] asks several keyrings in order and concatenates: the kubelet uses pod
+//! pull secrets, then the node's credential files, then credential-provider plugins.
+
+use crate::auth::config::DockerConfig;
+use crate::auth::credential::Credential;
+use crate::auth::glob::{is_default_registry_match, normalize_key, urls_match};
+use std::collections::BTreeMap;
+
+/// Keyring name for the pod's pull secrets (used in `matched_keyring_keys`).
+pub const SECRETS_KEYRING: &str = "secrets";
+/// Keyring name for the node's credential file.
+pub const NODE_KEYRING: &str = "node";
+/// Keyring name for credential-provider plugin responses.
+pub const PROVIDERS_KEYRING: &str = "providers";
+/// The key whose credentials Docker Hub names fall back to.
+pub const DEFAULT_REGISTRY_KEY: &str = "index.docker.io";
+
+/// A credential stored in a keyring, with where it came from
+/// (`secret/s1:https://prefix.*.io`, `config:/var/lib/kubelet/config.json:r.io`, `provider/ecr:r.io`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourcedCredential {
+    /// The credential.
+    pub credential: Credential,
+    /// Its origin, `KIND/NAME:KEY AS WRITTEN` or `config:PATH:KEY`.
+    pub source: String,
+}
+
+/// A key the kubelet would ignore because it does not parse as a URL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RejectedKey {
+    /// The key as written.
+    pub raw_key: String,
+    /// Where it came from.
+    pub source: String,
+    /// Why it does not parse.
+    pub reason: String,
+}
+
+/// The kubelet's `BasicDockerKeyring`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Keyring {
+    name: String,
+    index: Vec<String>,
+    creds: BTreeMap<String, Vec<SourcedCredential>>,
+    rejected: Vec<RejectedKey>,
+}
+
+/// One credential a lookup returned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MatchedCredential {
+    /// The credential.
+    pub credential: Credential,
+    /// Where it came from (see [`SourcedCredential::source`]).
+    pub source: String,
+    /// `KEYRING:KEY` of the keyring key that matched, e.g. `secrets:prefix.*.io`, or
+    /// `secrets:index.docker.io (default-registry fallback)`.
+    pub keyring_key: String,
+}
+
+/// The answer of a lookup: credentials in the order the runtime tries them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LookupResult {
+    /// The key that was looked up.
+    pub lookup_key: String,
+    /// Every credential, in order.
+    pub credentials: Vec<MatchedCredential>,
+    /// The keyring keys that contributed, in order, each once.
+    pub matched_keyring_keys: Vec<String>,
+}
+
+impl LookupResult {
+    /// The kubelet's `found`: at least one credential.
+    pub fn found(&self) -> bool {
+        !self.credentials.is_empty()
+    }
+
+    fn push_key(&mut self, label: String, creds: &[SourcedCredential]) {
+        for c in creds {
+            self.credentials.push(MatchedCredential {
+                credential: c.credential.clone(),
+                source: c.source.clone(),
+                keyring_key: label.clone(),
+            });
+        }
+        self.matched_keyring_keys.push(label);
+    }
+}
+
+impl Keyring {
+    /// An empty keyring; `name` prefixes its keys in results (`secrets`, `node`, `providers`).
+    pub fn new(name: impl Into<String>) -> Self {
+        Keyring {
+            name: name.into(),
+            index: Vec::new(),
+            creds: BTreeMap::new(),
+            rejected: Vec::new(),
+        }
+    }
+
+    /// The keyring's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Adds one credential under a key as written (`BasicDockerKeyring.Add` for one entry).
+    /// A key that does not parse is recorded in [`Keyring::rejected`] and ignored.
+    pub fn add(&mut self, raw_key: &str, credential: Credential, source: impl Into<String>) {
+        let source = source.into();
+        match normalize_key(raw_key) {
+            Ok(key) => {
+                let list = self.creds.entry(key.clone()).or_default();
+                if list.is_empty() {
+                    self.index.push(key);
+                    self.index.sort_by(|a, b| b.cmp(a));
+                }
+                list.push(SourcedCredential { credential, source });
+            }
+            Err(e) => self.rejected.push(RejectedKey {
+                raw_key: raw_key.into(),
+                source,
+                reason: e.0,
+            }),
+        }
+    }
+
+    /// Adds every entry of a decoded file; each source is `{source_prefix}:{key as written}`.
+    pub fn add_config(&mut self, config: &DockerConfig, source_prefix: &str) {
+        for (key, entry) in &config.entries {
+            self.add(key, entry.credential(), format!("{source_prefix}:{key}"));
+        }
+    }
+
+    /// The normalized keys in lookup order (reverse sorted, de-duplicated).
+    pub fn index(&self) -> &[String] {
+        &self.index
+    }
+
+    /// The credentials stored under a normalized key, in the order they were added.
+    pub fn credentials_for(&self, key: &str) -> &[SourcedCredential] {
+        self.creds.get(key).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Keys that were ignored because they do not parse.
+    pub fn rejected(&self) -> &[RejectedKey] {
+        &self.rejected
+    }
+
+    /// True when no credential was added.
+    pub fn is_empty(&self) -> bool {
+        self.index.is_empty()
+    }
+
+    /// `KEYRING:KEY` label.
+    pub fn label(&self, key: &str) -> String {
+        format!("{}:{}", self.name, key)
+    }
+
+    /// The label of the default-registry fallback.
+    pub fn fallback_label(&self) -> String {
+        format!(
+            "{}:{} (default-registry fallback)",
+            self.name, DEFAULT_REGISTRY_KEY
+        )
+    }
+
+    /// True when the lookup would fall back to the `index.docker.io` credentials.
+    pub fn uses_fallback(&self, lookup_key: &str, any_matched: bool) -> bool {
+        !any_matched
+            && self.creds.contains_key(DEFAULT_REGISTRY_KEY)
+            && is_default_registry_match(lookup_key)
+    }
+
+    /// `BasicDockerKeyring.Lookup`.
+    pub fn lookup(&self, lookup_key: &str) -> LookupResult {
+        let mut result = LookupResult {
+            lookup_key: lookup_key.into(),
+            ..LookupResult::default()
+        };
+        self.lookup_into(lookup_key, &mut result);
+        result
+    }
+
+    fn lookup_into(&self, lookup_key: &str, result: &mut LookupResult) {
+        let mut any = false;
+        for key in &self.index {
+            if urls_match(key, lookup_key) {
+                any = true;
+                result.push_key(self.label(key), self.credentials_for(key));
+            }
+        }
+        if self.uses_fallback(lookup_key, any) {
+            result.push_key(
+                self.fallback_label(),
+                self.credentials_for(DEFAULT_REGISTRY_KEY),
+            );
+        }
+    }
+}
+
+/// The kubelet's `UnionDockerKeyring`: each keyring's lookup, concatenated in order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UnionKeyring {
+    /// The keyrings, asked in this order.
+    pub keyrings: Vec<Keyring>,
+}
+
+impl UnionKeyring {
+    /// A union of keyrings asked in the given order.
+    pub fn new(keyrings: Vec<Keyring>) -> Self {
+        UnionKeyring { keyrings }
+    }
+
+    /// The kubelet's pull keyring: pod pull secrets, then the node's credential file, then
+    /// credential-provider plugins.
+    pub fn kubelet(secrets: Keyring, node: Keyring, providers: Keyring) -> Self {
+        UnionKeyring::new(vec![secrets, node, providers])
+    }
+
+    /// Looks the key up in every keyring, in order.
+    pub fn lookup(&self, lookup_key: &str) -> LookupResult {
+        let mut result = LookupResult {
+            lookup_key: lookup_key.into(),
+            ..LookupResult::default()
+        };
+        for k in &self.keyrings {
+            k.lookup_into(lookup_key, &mut result);
+        }
+        result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cred(u: &str) -> Credential {
+        Credential::new(u, format!("{u}-pw"), "")
+    }
+
+    fn ring(name: &str, entries: &[(&str, &str)]) -> Keyring {
+        let mut k = Keyring::new(name);
+        for (key, user) in entries {
+            k.add(key, cred(user), format!("test:{key}"));
+        }
+        k
+    }
+
+    fn users(r: &LookupResult) -> Vec<String> {
+        r.credentials
+            .iter()
+            .map(|c| c.credential.username.clone())
+            .collect()
+    }
+
+    #[test]
+    fn lookups_return_every_match_longest_key_first() {
+        let k = ring(
+            SECRETS_KEYRING,
+            &[
+                ("quay.io", "host"),
+                ("https://quay.io/coreos", "ns"),
+                ("quay.io/coreos/etcd", "repo"),
+                ("*.quay.io", "sub"),
+                ("quay.io:443", "port"),
+            ],
+        );
+        assert_eq!(
+            k.index(),
+            [
+                "quay.io:443",
+                "quay.io/coreos/etcd",
+                "quay.io/coreos",
+                "quay.io",
+                "*.quay.io"
+            ]
+        );
+        let cases: [(&str, &[&str]); 6] = [
+            ("quay.io/coreos/etcd", &["repo", "ns", "host"]),
+            ("quay.io/coreos/other", &["ns", "host"]),
+            ("quay.io/other", &["host"]),
+            ("a.quay.io/x", &["sub"]),
+            ("quay.io:443/x", &["port"]),
+            ("quay.io:444/x", &[]),
+        ];
+        for (key, want) in cases {
+            assert_eq!(users(&k.lookup(key)), want, "{key}");
+        }
+    }
+
+    #[test]
+    fn several_credentials_under_one_key_keep_insertion_order() {
+        let k = ring(
+            NODE_KEYRING,
+            &[
+                ("https://r.io/v1/", "first"),
+                ("r.io", "second"),
+                ("http://r.io/v2/", "third"),
+            ],
+        );
+        assert_eq!(k.index(), ["r.io"]);
+        let r = k.lookup("r.io/app");
+        assert_eq!(users(&r), ["first", "second", "third"]);
+        assert_eq!(r.matched_keyring_keys, ["node:r.io"]);
+    }
+
+    #[test]
+    fn docker_hub_names_fall_back_to_index_docker_io_only_when_nothing_matched() {
+        let k = ring(
+            SECRETS_KEYRING,
+            &[("https://index.docker.io/v1/", "hub"), ("docker.io", "dio")],
+        );
+        let cases: [(&str, &[&str], &[&str]); 5] = [
+            (
+                "jenkins",
+                &["hub"],
+                &["secrets:index.docker.io (default-registry fallback)"],
+            ),
+            (
+                "library/jenkins",
+                &["hub"],
+                &["secrets:index.docker.io (default-registry fallback)"],
+            ),
+            (
+                "docker.io/library/jenkins",
+                &["dio"],
+                &["secrets:docker.io"],
+            ),
+            (
+                "index.docker.io/library/jenkins",
+                &["hub"],
+                &["secrets:index.docker.io"],
+            ),
+            ("gcr.io/x", &[], &[]),
+        ];
+        for (key, want, labels) in cases {
+            let r = k.lookup(key);
+            assert_eq!(users(&r), want, "{key}");
+            assert_eq!(r.matched_keyring_keys, labels, "{key}");
+        }
+    }
+
+    #[test]
+    fn union_puts_pod_secrets_before_node_and_providers() {
+        let u = UnionKeyring::kubelet(
+            ring(SECRETS_KEYRING, &[("r.io", "pod")]),
+            ring(NODE_KEYRING, &[("r.io", "node"), ("r.io/app", "node-app")]),
+            ring(PROVIDERS_KEYRING, &[("*.io", "plugin")]),
+        );
+        let r = u.lookup("r.io/app");
+        assert_eq!(users(&r), ["pod", "node-app", "node", "plugin"]);
+        assert_eq!(
+            r.matched_keyring_keys,
+            [
+                "secrets:r.io",
+                "node:r.io/app",
+                "node:r.io",
+                "providers:*.io"
+            ]
+        );
+        assert!(r.found());
+        assert!(!u.lookup("other.com/x").found());
+    }
+
+    #[test]
+    fn unparseable_keys_are_ignored_and_reported() {
+        let k = ring(NODE_KEYRING, &[("[oops", "bad"), ("ok.io", "good")]);
+        assert_eq!(k.index(), ["ok.io"]);
+        assert_eq!(k.rejected().len(), 1);
+        assert_eq!(k.rejected()[0].reason, "missing ']' in host");
+    }
+}
