@@ -175,3 +175,4 @@ export const alwaysPullImagesAdmission = (request) => gen.alwaysPullImagesAdmiss
 export const requiresCredentialVerification = (policy, image, options) =>
   gen.requiresCredentialVerification(policy, image, options);
 export const validateAllowlistPattern = (pattern) => gen.validateAllowlistPattern(pattern);
+export * from "./auth.js";

@@ -161,3 +161,6 @@ export function requiresCredentialVerification(
 
 /** Validates a `preloadedImagesVerificationAllowlist` entry as the kubelet does. */
 export function validateAllowlistPattern(pattern: string): { pattern: string; isWildcard: boolean };
+
+export * from "./auth.js";
+export * from "./node-auth.js";

@@ -7,3 +7,4 @@ import { connect } from "./runtime.js";
 connect(initSync({ module: readFileSync(new URL("./gen/pullspec_bg.wasm", import.meta.url)) }));
 
 export * from "./api.js";
+export * from "./node-auth.js";

@@ -6,6 +6,7 @@
 //! instances of the JS `PullspecError` class that the package registers at start-up, and image
 //! references take a fast path of byte ranges in linear memory (see [`reference`]).
 
+pub mod auth;
 pub mod error;
 pub mod policy;
 pub mod reference;

@@ -1,0 +1,2 @@
+// Registry credentials (in progress).
+export {};

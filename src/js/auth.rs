@@ -1,0 +1,1 @@
+//! Registry credentials for JS (in progress).
