@@ -164,3 +164,4 @@ export function validateAllowlistPattern(pattern: string): { pattern: string; is
 
 export * from "./auth.js";
 export * from "./node-auth.js";
+export * from "./multiarch.js";

@@ -6,13 +6,19 @@
 pub mod auth;
 pub mod digest;
 pub mod error;
+pub mod manifest;
+pub mod media_type;
+pub mod platform;
 pub mod policy;
 pub mod reference;
+pub mod select;
 
 #[cfg(target_arch = "wasm32")]
 pub mod js;
 
 pub use digest::{Digest, DigestError};
 pub use error::Coded;
+pub use manifest::{Manifest, ManifestError};
+pub use platform::{Matcher, Platform, PlatformError};
 pub use policy::{PullDecision, PullPolicy};
 pub use reference::{Reference, ReferenceError};

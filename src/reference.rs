@@ -627,11 +627,14 @@ fn check_digest(text: &str, algorithms: DigestAlgorithms) -> Result<(), DigestEr
                 // well-formed, else "invalid format".
                 return Err(if crate::digest::is_well_formed(text) {
                     DigestError::Unsupported {
+                        input: text.to_string(),
                         algorithm: alg.to_string(),
                     }
                 } else {
                     DigestError::InvalidFormat {
-                        digest: text.to_string(),
+                        input: text.to_string(),
+                        offset: 0,
+                        reason: "malformed algorithm or encoded part",
                     }
                 });
             }

@@ -8,6 +8,8 @@
 
 pub mod auth;
 pub mod error;
+pub mod manifest;
+pub mod platform;
 pub mod policy;
 pub mod reference;
 

@@ -1,0 +1,1 @@
+//! manifest bindings (in progress).

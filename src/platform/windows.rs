@@ -1,0 +1,106 @@
+//! Windows `os.version` compatibility by build number (containerd/platforms
+//! `platform_windows_compat.go`, v1.0.0-rc.4).
+//!
+//! A Windows host can run a container image when major and minor versions are equal and:
+//! - the host build is older than Windows Server 2022 (20348): the builds must be equal;
+//! - otherwise (stable ABI): the image build lies between the newest LTSC release the host is
+//!   at least as new as (today only 20348) and the host build, both inclusive.
+//!
+//! A version is `major.minor.build[.revision]`; anything that does not parse that way (fewer than
+//! two dots, a part that is not a decimal number in range) counts as "no version", which matches
+//! everything, as in containerd.
+
+/// Build number of Windows Server 2022 (ltsc2022), the first stable-ABI release.
+pub const WS2022_BUILD: u16 = 20348;
+
+/// Stable ABI LTSC releases in ascending order: a host at or past one runs images from it on.
+pub const COMPAT_LTSC_RELEASES: &[u16] = &[WS2022_BUILD];
+
+/// A parsed `major.minor.build` (revision ignored); all zero when unparsable.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WindowsVersion {
+    /// Major version (10 for every current Windows).
+    pub major: u8,
+    /// Minor version.
+    pub minor: u8,
+    /// Build number, the part that decides compatibility.
+    pub build: u16,
+}
+
+/// Go `strconv.ParseUint(s, 10, bits)`: non-empty ASCII digits only, within `max`.
+fn parse_uint(s: &str, max: u64) -> Option<u64> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for b in s.bytes() {
+        v = v.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+        if v > max {
+            return None;
+        }
+    }
+    Some(v)
+}
+
+impl WindowsVersion {
+    /// Parses `major.minor.build[...]` the way containerd's `getWindowsOSVersion` does.
+    pub fn parse(os_version: &str) -> WindowsVersion {
+        if os_version.matches('.').count() < 2 {
+            return WindowsVersion::default();
+        }
+        let mut parts = os_version.splitn(4, '.');
+        let (Some(major), Some(minor), Some(build)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return WindowsVersion::default();
+        };
+        let parsed = (
+            parse_uint(major, u64::from(u8::MAX)),
+            parse_uint(minor, u64::from(u8::MAX)),
+            parse_uint(build, u64::from(u16::MAX)),
+        );
+        match parsed {
+            (Some(major), Some(minor), Some(build)) => WindowsVersion {
+                major: u8::try_from(major).unwrap_or(0),
+                minor: u8::try_from(minor).unwrap_or(0),
+                build: u16::try_from(build).unwrap_or(0),
+            },
+            _ => WindowsVersion::default(),
+        }
+    }
+
+    /// True when nothing parsed (matches every version).
+    pub fn is_empty(&self) -> bool {
+        self.major == 0 && self.minor == 0 && self.build == 0
+    }
+
+    /// Whether a host of this version can run a container image of version `image`.
+    pub fn can_run(&self, image: &WindowsVersion) -> bool {
+        if self.major != image.major || self.minor != image.minor {
+            return false;
+        }
+        if self.build < WS2022_BUILD {
+            return self.build == image.build;
+        }
+        let supported = COMPAT_LTSC_RELEASES
+            .iter()
+            .rev()
+            .find(|&&r| self.build >= r)
+            .copied()
+            .unwrap_or(0);
+        image.build >= supported && image.build <= self.build
+    }
+
+    /// containerd `windowsVersionMatcher.Match`: empty matcher or empty candidate matches.
+    pub fn matches(&self, candidate_os_version: &str) -> bool {
+        if self.is_empty() || candidate_os_version.is_empty() {
+            return true;
+        }
+        self.can_run(&WindowsVersion::parse(candidate_os_version))
+    }
+}
+
+/// Whether a Windows host with `host_os_version` can run an image built for `image_os_version`
+/// (empty or unparsable versions are compatible with everything).
+pub fn windows_host_can_run(host_os_version: &str, image_os_version: &str) -> bool {
+    WindowsVersion::parse(host_os_version).matches(image_os_version)
+}

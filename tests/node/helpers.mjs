@@ -1,0 +1,19 @@
+// Shared helpers of the Node tests.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+import { spawnSync } from "node:child_process";
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** Loads a shared conformance vector file ($PULLSPEC_VECTORS or ../shared/vectors). */
+export function vectors(name) {
+  const dir = process.env.PULLSPEC_VECTORS ?? join(root, "../shared/vectors");
+  return JSON.parse(readFileSync(join(dir, name), "utf8"));
+}
+
+/** Runs the CLI: { status, stdout, stderr }. */
+export function cli(args, options = {}) {
+  const r = spawnSync(process.execPath, [join(root, "pkg/cli.js"), ...args], { encoding: "utf8", ...options });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
