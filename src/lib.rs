@@ -12,6 +12,7 @@ pub mod platform;
 pub mod policy;
 pub mod reference;
 pub mod select;
+pub mod yaml;
 
 #[cfg(target_arch = "wasm32")]
 pub mod js;

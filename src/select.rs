@@ -8,7 +8,7 @@
 //! `NO_MATCHING_PLATFORM` listing what the index offers.
 
 use crate::error::Coded;
-use crate::manifest::{Descriptor, ImageIndex};
+use crate::manifest::{Descriptor, ImageIndex, Manifest};
 use crate::platform::stable_sort_indices;
 use crate::platform::{format_all, Matcher, Mode, Platform};
 use std::fmt;
@@ -41,6 +41,11 @@ pub enum SelectError {
         /// The platforms the index offers (attestations left out), formatted.
         available: Vec<String>,
     },
+    /// `NOT_AN_INDEX`: the document is an image manifest, which has no per-platform entries.
+    NotAnIndex {
+        /// Its media type.
+        media_type: String,
+    },
 }
 
 impl fmt::Display for SelectError {
@@ -63,6 +68,10 @@ impl fmt::Display for SelectError {
                 "no manifest for {requested}; available: {}",
                 available.join(", ")
             ),
+            SelectError::NotAnIndex { media_type } => write!(
+                f,
+                "cannot select by platform from an image manifest ({media_type}): only an index or manifest list has per-platform entries"
+            ),
         }
     }
 }
@@ -71,7 +80,10 @@ impl std::error::Error for SelectError {}
 
 impl Coded for SelectError {
     fn code(&self) -> &'static str {
-        "NO_MATCHING_PLATFORM"
+        match self {
+            SelectError::NoMatchingPlatform { .. } => "NO_MATCHING_PLATFORM",
+            SelectError::NotAnIndex { .. } => "NOT_AN_INDEX",
+        }
     }
 
     fn fields(&self) -> Vec<(&'static str, String)> {
@@ -83,6 +95,7 @@ impl Coded for SelectError {
                 ("requested", requested.clone()),
                 ("available", available.join(", ")),
             ],
+            SelectError::NotAnIndex { media_type } => vec![("mediaType", media_type.clone())],
         }
     }
 }
@@ -245,4 +258,39 @@ pub fn no_match_error_for_platforms(
 /// [`select`], or the `NO_MATCHING_PLATFORM` error when nothing matches.
 pub fn select_or_error(index: &ImageIndex, matcher: &Matcher) -> Result<Selection, SelectError> {
     select(index, matcher).ok_or_else(|| no_match_error(index, matcher))
+}
+
+/// The index of a parsed document, or `NOT_AN_INDEX` for an image manifest.
+pub fn index_of(m: &Manifest) -> Result<&ImageIndex, SelectError> {
+    match m {
+        Manifest::Index(i) => Ok(i),
+        Manifest::Image(_) => Err(SelectError::NotAnIndex {
+            media_type: m.media_type().to_string(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_indexes_have_entries_to_select_from() {
+        let d = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+        let image = format!(
+            r#"{{"schemaVersion":2,"config":{{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{d}","size":0}},"layers":[]}}"#
+        );
+        let index = r#"{"schemaVersion":2,"manifests":[]}"#;
+        let parse = |b: &str| crate::manifest::parse(b.as_bytes(), None);
+        let m = parse(&image).unwrap_or_else(|e| panic!("{e}"));
+        let e = index_of(&m)
+            .err()
+            .unwrap_or_else(|| panic!("image accepted"));
+        assert_eq!(e.code(), "NOT_AN_INDEX");
+        assert!(e
+            .to_string()
+            .contains("application/vnd.oci.image.manifest.v1+json"));
+        let m = parse(index).unwrap_or_else(|e| panic!("{e}"));
+        assert!(index_of(&m).is_ok_and(|i| i.manifests.is_empty()));
+    }
 }

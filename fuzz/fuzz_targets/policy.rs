@@ -9,7 +9,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use pullspec::policy::admission::{apply_always_pull_images, validate, AdmissionRequest, Operation};
+use pullspec::policy::admission::{
+    apply_always_pull_images, validate, AdmissionRequest, Operation,
+};
 use pullspec::policy::{default_pull_policy, PullPolicy};
 use pullspec::{Coded, Reference};
 
@@ -27,7 +29,11 @@ fn check_default(image: &str) {
         Ok(d) => {
             assert!(d.defaulted);
             let parses = Reference::parse_normalized(image).is_ok();
-            assert_eq!(d.tag.is_some() || d.digest.is_some(), parses, "{image:?}: {d:?}");
+            assert_eq!(
+                d.tag.is_some() || d.digest.is_some(),
+                parses,
+                "{image:?}: {d:?}"
+            );
             if d.policy == PullPolicy::Always {
                 assert_eq!(d.tag.as_deref(), Some("latest"), "{image:?}: {d:?}");
             }
@@ -42,7 +48,11 @@ fn check_admission(object: &serde_json::Value) {
             let _ = out.reason.len();
             let again = apply_always_pull_images(&out.object)
                 .unwrap_or_else(|e| panic!("admitting the admitted object fails: {e}"));
-            assert!(again.changed.is_empty(), "not idempotent: {:?}", again.changed);
+            assert!(
+                again.changed.is_empty(),
+                "not idempotent: {:?}",
+                again.changed
+            );
             assert_eq!(again.object, out.object, "not idempotent");
             let violations = validate(&AdmissionRequest {
                 operation: Operation::Create,
@@ -52,7 +62,10 @@ fn check_admission(object: &serde_json::Value) {
                 old_object: None,
             })
             .unwrap_or_else(|e| panic!("validating the admitted object fails: {e}"));
-            assert!(violations.is_empty(), "admitted object violates: {violations:?}");
+            assert!(
+                violations.is_empty(),
+                "admitted object violates: {violations:?}"
+            );
         }
         Err(e) => {
             let _ = (e.to_string(), e.code(), e.path(), e.offset());

@@ -4,7 +4,8 @@
 //! - a normalized reference prints a string that parses back to itself, and that string is
 //!   canonical (`parse_canonical` accepts it);
 //! - the familiar form parses back to the same normalized reference (unless it is a bare
-//!   64-hex image ID, which upstream refuses too);
+//!   64-hex image ID, which upstream refuses too, or a Docker Hub namespace that looks like a
+//!   host, e.g. `docker.io/a.b/c`, whose familiar `a.b/c` upstream prints all the same);
 //! - `parse_normalized_parts` agrees with `parse_normalized`, and its ranges lie within the input
 //!   on char boundaries (the bindings slice JS strings with them);
 //! - a raw (`parse`) reference prints a string that parses back to the same value;
@@ -96,9 +97,19 @@ fn check_normalized(input: &str, r: &Reference) {
         );
         return;
     }
+    if looks_like_domain(&familiar) {
+        // Upstream's other exception: FamiliarString drops `docker.io/` without asking whether
+        // the namespace that is left (`a.b` in `docker.io/a.b/c`, or `localhost`) would be read
+        // as a registry host: `a.b/c` then names another registry. Faithful, so not checked.
+        return;
+    }
     let back = Reference::parse_normalized(&familiar)
         .unwrap_or_else(|e| panic!("familiar {familiar:?} of {input:?} does not parse: {e}"));
-    assert_eq!(back.to_string(), printed, "familiar {familiar:?} of {input:?}");
+    assert_eq!(
+        back.to_string(),
+        printed,
+        "familiar {familiar:?} of {input:?}"
+    );
 }
 
 fn check_parts(input: &str, parts: &Parts) {
@@ -139,5 +150,17 @@ fn check_error(input: &str, e: &ReferenceError, what: &str) {
             input.is_char_boundary(offset),
             "{what}: offset {offset} not on a char boundary of {input:?} ({e})"
         );
+    }
+}
+
+/// Would `splitDockerDomain` take the first component of this familiar string as a registry?
+fn looks_like_domain(familiar: &str) -> bool {
+    match familiar.split_once('/') {
+        Some((first, _)) => {
+            first == "localhost"
+                || first.contains(['.', ':'])
+                || first.chars().any(char::is_uppercase)
+        }
+        None => false,
     }
 }

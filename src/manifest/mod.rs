@@ -35,6 +35,7 @@
 
 mod descriptor;
 mod json;
+pub mod positions;
 mod validate;
 
 pub use json::Json;

@@ -84,6 +84,17 @@ impl Mode {
             .unwrap_or("exact")
     }
 
+    /// containerd's `Default()` comparer for a runtime on `platform`: [`Mode::WindowsHost`] when
+    /// it is Windows, [`Mode::Only`] otherwise. An empty OS counts as `host_os`.
+    pub fn default_for(platform: &Platform, host_os: &str) -> Mode {
+        let host_os = super::database::normalize_os(host_os, "linux");
+        if super::database::normalize_os(&platform.os, &host_os) == "windows" {
+            Mode::WindowsHost
+        } else {
+            Mode::Only
+        }
+    }
+
     fn takes_one_platform(self) -> bool {
         !matches!(self, Mode::Ordered | Mode::Any | Mode::All)
     }
@@ -426,11 +437,7 @@ impl Matcher {
     /// containerd `Default()` for a runtime on `host`: the Windows comparer on Windows,
     /// `Only(host)` elsewhere.
     pub fn default_for(host: &Platform) -> Matcher {
-        if super::database::normalize_os(&host.os, "linux") == "windows" {
-            Matcher::windows_host(host.clone(), host)
-        } else {
-            Matcher::only(host.clone(), host)
-        }
+        Matcher::single(Mode::default_for(host, "linux"), host.clone(), host)
     }
 
     /// The mode.
@@ -578,5 +585,26 @@ impl Matcher {
                 .into_iter()
                 .filter_map(|i| slots.get_mut(i).and_then(Option::take)),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_mode_follows_the_platform_os() {
+        let cases: &[(&str, &str, Mode)] = &[
+            ("windows", "linux", Mode::WindowsHost),
+            ("Windows", "linux", Mode::WindowsHost),
+            ("linux", "windows", Mode::Only),
+            ("", "windows", Mode::WindowsHost),
+            ("", "", Mode::Only),
+            ("darwin", "linux", Mode::Only),
+        ];
+        for (os, host_os, want) in cases {
+            let p = Platform::new(os, "amd64", "");
+            assert_eq!(Mode::default_for(&p, host_os), *want, "{os} on {host_os}");
+        }
     }
 }
