@@ -10,8 +10,8 @@
 //!   `true/false`, `yes/no`, `on/off`, `y/n` (in lower, Title and UPPER case) are booleans;
 //!   integers may have a sign, `_` separators and `0x`, `0o`, `0b` or a leading-`0` (octal)
 //!   prefix; floats follow `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`; everything
-//!   else is a string. `.inf`/`.nan` and integers beyond 64 bits have no JSON form and stay
-//!   strings. The tag `!!str` (and the non-specific `!`) forces a string, `!!null` a null.
+//!   else is a string. `.inf`/`.nan` have no JSON form and stay
+//!   strings (a decimal beyond 64 bits becomes a float, as in Go). The tag `!!str` (and the non-specific `!`) forces a string, `!!null` a null.
 //! - **Keys** must be scalars; a resolved non-string key is written as JSON text (`true`,
 //!   `1`). A key given twice in one mapping is an error (kubectl rejects it too).
 //! - **Merge keys** (`<<: *base` or `<<: [*a, *b]`) copy the keys the mapping does not set
@@ -119,8 +119,8 @@ enum Frame {
     },
     Map {
         map: Map<String, Value>,
-        /// The key read, waiting for its value; `None` for a merge key (`<<`).
-        key: Option<Option<String>>,
+        /// The key read and where, waiting for its value; `None` for a merge key (`<<`).
+        key: Option<(Option<String>, Marker)>,
         merges: Vec<Value>,
     },
 }
@@ -245,7 +245,7 @@ impl Builder<'_> {
             None => self.root = Some(value),
             Some(Frame::Seq { items }) => items.push(value),
             Some(Frame::Map { map, key, .. }) => {
-                if let Some(Some(k)) = key.take() {
+                if let Some((Some(k), _)) = key.take() {
                     map.insert(k, value);
                 }
             }
@@ -327,19 +327,22 @@ impl Builder<'_> {
             Frame::Seq { items } => items.push(value),
             Frame::Map { map, key, merges } => match key.take() {
                 None => {
-                    *key = Some(match value {
+                    let k = match value {
                         Value::String(s) if s == MERGE_KEY_MARK => None,
                         Value::String(s) => Some(s),
                         Value::Array(_) | Value::Object(_) => {
                             return Err(self.error_at(mark, "mapping keys must be scalars".into()))
                         }
                         other => Some(other.to_string()),
-                    });
+                    };
+                    *key = Some((k, mark));
                 }
-                Some(None) => merges.push(value),
-                Some(Some(k)) => {
+                Some((None, _)) => merges.push(value),
+                Some((Some(k), key_mark)) => {
                     if map.contains_key(&k) {
-                        return Err(self.error_at(mark, format!("duplicate mapping key {k:?}")));
+                        return Err(
+                            self.error_at(key_mark, format!("duplicate mapping key {k:?}"))
+                        );
                     }
                     map.insert(k, value);
                 }
@@ -513,12 +516,12 @@ mod tests {
             ("a: .inf", json!({"a": ".inf"})),
             (
                 "a: 99999999999999999999",
-                json!({"a": "99999999999999999999"}),
+                json!({"a": 1e20}),
             ),
             ("a: -9223372036854775808", json!({"a": i64::MIN})),
             ("a: 18446744073709551615", json!({"a": u64::MAX})),
             ("a: 1.2.3", json!({"a": "1.2.3"})),
-            ("a: -", json!({"a": "-"})),
+            ("a: -x", json!({"a": "-x"})),
             ("a: !!str 12", json!({"a": "12"})),
             ("a: ! 12", json!({"a": "12"})),
             ("a: \"12\"", json!({"a": "12"})),
@@ -528,6 +531,7 @@ mod tests {
                 json!({"a": "kubernetes.io/dockercfg"}),
             ),
             ("a: 2001-12-14", json!({"a": "2001-12-14"})),
+            ("y: n", json!({"true": false})),
             (
                 "1: x\ntrue: y\n~: z",
                 json!({"1": "x", "true": "y", "null": "z"}),
@@ -578,10 +582,10 @@ mod tests {
                    "merged": {"user": "u", "pass": "q"}, "list": [1, 2], "again": [1, 2],
                    "quoted": {"<<": "x"}})
         );
-        let multi = "a: &a {x: 1, y: 1}\nb: &b {y: 2, z: 2}\nc:\n  <<: [*a, *b]\n";
+        let multi = "a: &a {x: 1, w: 1}\nb: &b {w: 2, z: 2}\nc:\n  <<: [*a, *b]\n";
         assert_eq!(
             parse_yaml(multi).unwrap()["c"],
-            json!({"x": 1, "y": 1, "z": 2})
+            json!({"x": 1, "w": 1, "z": 2})
         );
     }
 
@@ -608,7 +612,7 @@ mod tests {
         let fine = "[".repeat(MAX_DEPTH) + &"]".repeat(MAX_DEPTH);
         assert!(parse_yaml(&fine).is_ok());
         let alias = format!(
-            "a: &a {}1{}\nb: *a\n",
+            "a: &a {}1{}\nb: [*a]\n",
             "[".repeat(MAX_DEPTH - 1),
             "]".repeat(MAX_DEPTH - 1)
         );
@@ -621,9 +625,9 @@ mod tests {
     #[test]
     fn errors_carry_line_column_and_byte_offset() {
         let cases = [
-            ("a: 1\nb: [1, 2\n", 3, 1, 15, "did not find expected"),
+            ("a: 1\nb: [1, 2\n", 3, 1, 14, "expected ',' or ']'"),
             ("a: 1\n  b: 2\n", 2, 4, 8, "mapping values are not allowed"),
-            ("é: 1\né: 2\n", 2, 3, 8, "duplicate mapping key \"é\""),
+            ("é: 1\né: 2\n", 2, 1, 6, "duplicate mapping key \"é\""),
             ("? [a]\n: 1\n", 2, 3, 9, "mapping keys must be scalars"),
             ("a: *nope\n", 1, 4, 3, "unknown anchor"),
             ("a: \"unterminated\n", 2, 1, 17, "unexpected end of stream"),

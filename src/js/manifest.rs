@@ -1,1 +1,311 @@
-//! manifest bindings (in progress).
+//! Manifests and digests for JS: `parseManifest`, `validateManifest`, `digest`, the incremental
+//! hasher and `DigestVerifier` (the package glue wraps the last two in small JS classes).
+//!
+//! Documents cross as a JS string or a `Uint8Array` ([`Input`]). Positions are given in the
+//! unit of what was passed: UTF-16 code units for a string (what JS and editors count), bytes
+//! for bytes. Manifests cross as plain objects whose platforms use the JS names `osVersion` and
+//! `osFeatures` ([`super::platform::PlatformOut`]).
+
+use super::error::{simple, to_js_error};
+use super::platform::PlatformOut;
+use super::to_js;
+use crate::digest::{Algorithm, Digest, Hasher, Verifier};
+use crate::error::Coded;
+use crate::manifest::positions::{error_ranges, line_columns};
+use crate::manifest::{self, Descriptor, Manifest, ManifestError};
+use js_sys::{Reflect, Uint8Array};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::ops::Range;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// A document as passed from JS: text (positions in UTF-16 units) or bytes (positions in bytes).
+pub(crate) enum Input {
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+impl Input {
+    /// Reads a JS string or `Uint8Array` (the glue turns other buffers into a `Uint8Array`).
+    pub(crate) fn from_js(value: &JsValue, what: &str) -> Result<Input, JsValue> {
+        if let Some(s) = value.as_string() {
+            return Ok(Input::Text(s));
+        }
+        if let Some(a) = value.dyn_ref::<Uint8Array>() {
+            return Ok(Input::Bytes(a.to_vec()));
+        }
+        Err(simple(
+            "INVALID_ARGUMENT",
+            &format!("{what} must be a string or a Uint8Array"),
+        ))
+    }
+
+    pub(crate) fn bytes(&self) -> &[u8] {
+        match self {
+            Input::Text(s) => s.as_bytes(),
+            Input::Bytes(b) => b,
+        }
+    }
+
+    fn is_text(&self) -> bool {
+        matches!(self, Input::Text(_))
+    }
+}
+
+/// Start and end of a byte range as offset/line/column in the input's unit.
+#[derive(Serialize, Clone, Copy)]
+#[serde(rename_all = "camelCase")]
+struct Place {
+    offset: usize,
+    line: usize,
+    column: usize,
+    end_offset: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+fn places(input: &Input, ranges: &[Option<Range<usize>>]) -> Vec<Option<Place>> {
+    let offsets: Vec<usize> = ranges
+        .iter()
+        .flat_map(|r| r.as_ref().map_or([0, 0], |r| [r.start, r.end]))
+        .collect();
+    let pos = line_columns(input.bytes(), &offsets, input.is_text());
+    ranges
+        .iter()
+        .zip(pos.chunks(2))
+        .map(|(r, p)| match (r, p) {
+            (Some(_), [a, b]) => Some(Place {
+                offset: a.offset,
+                line: a.line,
+                column: a.column,
+                end_offset: b.offset,
+                end_line: b.line,
+                end_column: b.column,
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+fn set_number(target: &JsValue, key: &str, v: usize) {
+    let _ = Reflect::set(target, &JsValue::from_str(key), &JsValue::from_f64(v as f64));
+}
+
+/// The `PullspecError` of a manifest problem, with `path` and, where the problem is in the
+/// text, numeric `offset`/`line`/`column` (and `endOffset`/`endLine`/`endColumn`).
+pub(crate) fn manifest_error(e: &ManifestError, input: &Input) -> JsValue {
+    let err = to_js_error(e, None);
+    let ranges = error_ranges(input.bytes(), std::slice::from_ref(e));
+    if let Some(Some(p)) = places(input, &ranges).first() {
+        set_number(&err, "offset", p.offset);
+        set_number(&err, "line", p.line);
+        set_number(&err, "column", p.column);
+        set_number(&err, "endOffset", p.end_offset);
+        set_number(&err, "endLine", p.end_line);
+        set_number(&err, "endColumn", p.end_column);
+    }
+    err
+}
+
+/// A platform object in the JS shape.
+fn platform_value(p: &crate::platform::Platform) -> Value {
+    serde_json::to_value(PlatformOut::from(p)).unwrap_or(Value::Null)
+}
+
+/// A descriptor as a plain JSON value with its platform in the JS shape.
+pub(crate) fn descriptor_value(d: &Descriptor) -> Value {
+    let mut v = serde_json::to_value(d).unwrap_or(Value::Null);
+    if let (Some(p), Value::Object(map)) = (&d.platform, &mut v) {
+        map.insert("platform".to_string(), platform_value(p));
+    }
+    v
+}
+
+/// The JS `Manifest`: `kind`, the effective `mediaType`, descriptors in the JS shape.
+fn manifest_value(m: &Manifest) -> Value {
+    let mut v = serde_json::to_value(m).unwrap_or(Value::Null);
+    let Value::Object(map) = &mut v else {
+        return v;
+    };
+    map.insert(
+        "mediaType".to_string(),
+        Value::String(m.media_type().to_string()),
+    );
+    let descriptors = |list: &[Descriptor]| Value::Array(list.iter().map(descriptor_value).collect());
+    match m {
+        Manifest::Index(i) => {
+            map.insert("manifests".to_string(), descriptors(&i.manifests));
+            if let Some(s) = &i.subject {
+                map.insert("subject".to_string(), descriptor_value(s));
+            }
+        }
+        Manifest::Image(i) => {
+            map.insert("config".to_string(), descriptor_value(&i.config));
+            map.insert("layers".to_string(), descriptors(&i.layers));
+            if let Some(s) = &i.subject {
+                map.insert("subject".to_string(), descriptor_value(s));
+            }
+        }
+    }
+    v
+}
+
+/// Parses `input` as a manifest or index (throws the first problem, positioned); used by
+/// selection as well.
+pub(crate) fn parse_input(input: &Input, content_type: Option<&str>) -> Result<Manifest, JsValue> {
+    manifest::parse(input.bytes(), content_type).map_err(|e| manifest_error(&e, input))
+}
+
+/// `parseManifest(bytes, contentType?)`: the typed manifest, or throws with code, path and
+/// position.
+#[wasm_bindgen(js_name = parseManifest)]
+pub fn parse_manifest(input: JsValue, content_type: Option<String>) -> Result<JsValue, JsValue> {
+    let input = Input::from_js(&input, "manifest")?;
+    let m = parse_input(&input, content_type.as_deref())?;
+    to_js(&manifest_value(&m))
+}
+
+/// One JS `Diagnostic`.
+#[derive(Serialize)]
+struct Diagnostic {
+    code: &'static str,
+    message: String,
+    path: Option<String>,
+    severity: &'static str,
+    #[serde(flatten)]
+    place: Option<Place>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    details: BTreeMap<&'static str, String>,
+}
+
+/// `validateManifest(bytes, contentType?)`: every problem, each with code, message, path and,
+/// where it is in the text, its position.
+#[wasm_bindgen(js_name = validateManifest)]
+pub fn validate_manifest(input: JsValue, content_type: Option<String>) -> Result<JsValue, JsValue> {
+    let input = Input::from_js(&input, "manifest")?;
+    let errors = manifest::validate(input.bytes(), content_type.as_deref());
+    let ranges = error_ranges(input.bytes(), &errors);
+    let out: Vec<Diagnostic> = errors
+        .iter()
+        .zip(places(&input, &ranges))
+        .map(|(e, place)| Diagnostic {
+            code: e.code(),
+            message: e.to_string(),
+            path: e.path(),
+            severity: "error",
+            place,
+            details: e
+                .fields()
+                .into_iter()
+                .filter(|(k, _)| !matches!(*k, "line" | "column"))
+                .collect(),
+        })
+        .collect();
+    to_js(&out)
+}
+
+fn algorithm(name: Option<&str>) -> Result<Algorithm, JsValue> {
+    let name = name.unwrap_or("sha256");
+    Algorithm::from_name(name).ok_or_else(|| {
+        let e = simple(
+            "DIGEST_UNSUPPORTED",
+            &format!("unsupported digest algorithm {name:?}; supported: sha256, sha384, sha512"),
+        );
+        let _ = Reflect::set(&e, &"algorithm".into(), &JsValue::from_str(name));
+        e
+    })
+}
+
+/// `digest(bytes, algorithm?)`: `algorithm:hex` of the raw bytes (a string's UTF-8 bytes).
+#[wasm_bindgen]
+pub fn digest(input: JsValue, algorithm_name: Option<String>) -> Result<String, JsValue> {
+    let alg = algorithm(algorithm_name.as_deref())?;
+    let input = Input::from_js(&input, "content")?;
+    Ok(Digest::from_bytes(alg, input.bytes()).to_string())
+}
+
+/// An incremental hash (the glue's `digest()` feeds large buffers through it in slices, so
+/// the module's memory does not grow to the size of the content).
+#[wasm_bindgen]
+pub struct WasmHasher {
+    inner: Option<Hasher>,
+}
+
+fn finished() -> JsValue {
+    simple("INVALID_STATE", "finish() was already called")
+}
+
+#[wasm_bindgen]
+impl WasmHasher {
+    /// A hasher for `algorithm` (default `sha256`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(algorithm_name: Option<String>) -> Result<WasmHasher, JsValue> {
+        Ok(WasmHasher {
+            inner: Some(Hasher::new(algorithm(algorithm_name.as_deref())?)),
+        })
+    }
+
+    /// Feeds bytes.
+    pub fn update(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
+        self.inner.as_mut().ok_or_else(finished)?.update(chunk);
+        Ok(())
+    }
+
+    /// Feeds a string's UTF-8 bytes.
+    #[wasm_bindgen(js_name = updateText)]
+    pub fn update_text(&mut self, chunk: &str) -> Result<(), JsValue> {
+        self.update(chunk.as_bytes())
+    }
+
+    /// The digest of everything fed.
+    pub fn finish(&mut self) -> Result<String, JsValue> {
+        Ok(self.inner.take().ok_or_else(finished)?.finish().to_string())
+    }
+}
+
+/// Incremental verification against an expected digest (the JS `DigestVerifier`).
+#[wasm_bindgen]
+pub struct WasmVerifier {
+    inner: Option<Verifier>,
+    expected: String,
+}
+
+#[wasm_bindgen]
+impl WasmVerifier {
+    /// Throws a `DIGEST_*` error when `expected` is not a valid supported digest.
+    #[wasm_bindgen(constructor)]
+    pub fn new(expected: &str) -> Result<WasmVerifier, JsValue> {
+        let d = Digest::parse(expected).map_err(|e| to_js_error(&e, Some(expected)))?;
+        Ok(WasmVerifier {
+            expected: d.to_string(),
+            inner: Some(Verifier::new(d)),
+        })
+    }
+
+    /// The expected digest.
+    #[wasm_bindgen(getter)]
+    pub fn expected(&self) -> String {
+        self.expected.clone()
+    }
+
+    /// Feeds bytes.
+    pub fn update(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
+        self.inner.as_mut().ok_or_else(finished)?.update(chunk);
+        Ok(())
+    }
+
+    /// Feeds a string's UTF-8 bytes.
+    #[wasm_bindgen(js_name = updateText)]
+    pub fn update_text(&mut self, chunk: &str) -> Result<(), JsValue> {
+        self.update(chunk.as_bytes())
+    }
+
+    /// Throws `DIGEST_MISMATCH` (with `expected` and `actual`) unless everything fed hashes to
+    /// the expected digest.
+    pub fn finish(&mut self) -> Result<(), JsValue> {
+        let v = self.inner.take().ok_or_else(finished)?;
+        v.finish().map_err(|e| to_js_error(&e, None))
+    }
+}
