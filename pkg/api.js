@@ -20,11 +20,13 @@ function requireString(value, what) {
 // which throws the full error.
 
 const SLOTS = 16; // u32 per parsed reference
+const encoder = new TextEncoder();
 let inPtr = 0, lenPtr = 0, outPtr = 0, inCap = 0, countCap = 0;
-let buffer = null, u8 = null, u32 = null;
+// Views of wasm memory. When memory grows, old views detach (length 0): views() renews them.
+let u8 = new Uint8Array(0), u32 = new Uint32Array(0), inView = u8;
 
 function reserve(bytes, count) {
-  bytes = Math.max(bytes, inCap, 1024);
+  bytes = Math.max(bytes, inCap, 4096);
   count = Math.max(count, countCap, 1);
   gen.ref_reserve(bytes, count);
   inPtr = gen.ref_input_ptr();
@@ -32,19 +34,19 @@ function reserve(bytes, count) {
   outPtr = gen.ref_out_ptr();
   inCap = bytes;
   countCap = count;
-  buffer = null;
+  u8 = new Uint8Array(0);
 }
 
 function views() {
-  const current = state.raw.memory.buffer;
-  if (buffer !== current) {
-    buffer = current;
-    u8 = new Uint8Array(current);
-    u32 = new Uint32Array(current);
+  if (u8.length === 0) {
+    const buffer = state.raw.memory.buffer;
+    u8 = new Uint8Array(buffer);
+    u32 = new Uint32Array(buffer);
+    inView = u8.subarray(inPtr, inPtr + inCap);
   }
 }
 
-/** Copies an ASCII string into wasm memory at `at`; false if it is not ASCII. */
+/** Copies `input` as UTF-8 into wasm memory at `at`; false if it is not ASCII. */
 function writeAscii(input, at) {
   for (let i = 0; i < input.length; i++) {
     const c = input.charCodeAt(i);
@@ -82,10 +84,12 @@ function build(input, o) {
  * ParseNormalizedNamed). Throws PullspecError.
  */
 export function parseReference(input) {
-  requireString(input, "image reference");
-  if (input.length > inCap) reserve(input.length, 1);
+  if (typeof input !== "string") requireString(input, "image reference");
+  if (input.length * 3 > inCap) reserve(input.length * 3, 1);
   views();
-  if (!writeAscii(input, inPtr) || gen.ref_parse(input.length) !== 0) {
+  // UTF-8 bytes written == UTF-16 length only for ASCII; anything else takes the slow path.
+  const { written } = encoder.encodeInto(input, inView);
+  if (written !== input.length || state.raw.ref_parse(written) !== 0) {
     return gen.parse_reference(input, "normalized"); // throws the precise error
   }
   views();

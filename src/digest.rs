@@ -63,10 +63,12 @@ impl Algorithm {
 
     /// The supported algorithm with this exact (case-sensitive) name.
     pub fn from_name(name: &str) -> Option<Algorithm> {
-        SUPPORTED_ALGORITHMS
-            .iter()
-            .copied()
-            .find(|a| a.name() == name)
+        match name {
+            "sha256" => Some(Algorithm::Sha256),
+            "sha384" => Some(Algorithm::Sha384),
+            "sha512" => Some(Algorithm::Sha512),
+            _ => None,
+        }
     }
 }
 
@@ -223,6 +225,15 @@ fn hex_encode(bytes: &[u8]) -> String {
 impl Digest {
     /// Parses and validates `algorithm:encoded` with go-digest's rules (see the module doc).
     pub fn parse(s: &str) -> Result<Digest, DigestError> {
+        let algorithm = Digest::validate(s)?;
+        Ok(Digest {
+            algorithm,
+            encoded: s[algorithm.name().len() + 1..].to_string(),
+        })
+    }
+
+    /// [`Digest::parse`] without building the value (no allocation when valid): the algorithm.
+    pub fn validate(s: &str) -> Result<Algorithm, DigestError> {
         let invalid = |offset: usize, reason: &'static str| DigestError::InvalidFormat {
             input: s.to_string(),
             offset,
@@ -251,16 +262,16 @@ impl Digest {
                 actual: encoded.len(),
             });
         }
-        if let Some(bad) = encoded
-            .bytes()
-            .position(|b| !matches!(b, b'a'..=b'f' | b'0'..=b'9'))
-        {
+        // A plain loop: this runs for every digest of every reference parsed.
+        let hex = encoded.as_bytes();
+        let mut bad = 0;
+        while bad < hex.len() && matches!(hex[bad], b'a'..=b'f' | b'0'..=b'9') {
+            bad += 1;
+        }
+        if bad < hex.len() {
             return Err(invalid(i + 1 + bad, "not lowercase hex [a-f0-9]"));
         }
-        Ok(Digest {
-            algorithm,
-            encoded: encoded.to_string(),
-        })
+        Ok(algorithm)
     }
 
     /// Builds a digest from an algorithm and its hex part, validating the hex part.

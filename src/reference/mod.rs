@@ -40,8 +40,15 @@
 //! spelling of `docker.io`. The tag is never defaulted here; [`Reference::with_default_tag`] adds
 //! `latest` when there is neither tag nor digest.
 
+mod arch;
+mod grammar;
+
+pub use arch::{split_arch_suffix, with_arch_suffix, LEGACY_ARCH_SUFFIXES};
+pub use grammar::is_domain;
+
 use crate::digest::{Algorithm, Digest, DigestError};
 use crate::error::Coded;
+use grammar::{grammar_remainder, raw_domain_end, tag_production, Failure, Remainder};
 use std::fmt;
 use std::ops::Range;
 
@@ -400,10 +407,15 @@ pub fn kubelet_image_with_default_tag(input: &str) -> Result<String, ReferenceEr
 
 /// Is `input` exactly 64 lowercase hex characters (what `ParseNormalizedNamed` refuses)?
 pub fn is_identifier(input: &str) -> bool {
-    input.len() == 64
-        && input
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    let b = input.as_bytes();
+    if b.len() != 64 {
+        return false;
+    }
+    let mut i = 0;
+    while i < 64 && matches!(b[i], b'0'..=b'9' | b'a'..=b'f') {
+        i += 1;
+    }
+    i == 64
 }
 
 /// `ParseNormalizedNamed` as ranges into `input`: see the module documentation.
@@ -416,15 +428,26 @@ pub fn parse_normalized_parts(
     }
     let b = input.as_bytes();
     // splitDockerDomain: where does the remainder start, and is the domain Docker Hub?
-    let (hub, start) = match b.iter().position(|&c| c == b'/') {
-        None => (true, 0),
-        Some(p) => {
+    // One pass over the first component: '.' or ':' or an uppercase letter make it a host.
+    let mut p = 0;
+    let mut looks_like_host = false;
+    let mut ascii = true;
+    while p < b.len() && b[p] != b'/' {
+        let c = b[p];
+        looks_like_host |= c == b'.' || c == b':' || c.is_ascii_uppercase();
+        ascii &= c.is_ascii();
+        p += 1;
+    }
+    let (hub, start) = match p < b.len() {
+        false => (true, 0),
+        true => {
             let first = &input[..p];
+            looks_like_host |= !ascii && has_uppercase(first);
             if first == LOCALHOST {
                 (false, p + 1)
             } else if first == LEGACY_DEFAULT_DOMAIN || first == DEFAULT_DOMAIN {
                 (true, p + 1)
-            } else if first.contains(['.', ':']) || has_uppercase(first) {
+            } else if looks_like_host {
                 (false, p + 1)
             } else {
                 (true, 0)
@@ -436,7 +459,7 @@ pub fn parse_normalized_parts(
         check_remote_lowercase(input, start)?;
         return parse_raw_parts(input, algorithms);
     }
-    let library = !input[start..].contains('/');
+    let library = grammar::find_byte(b, start, b'/').is_none();
     check_remote_lowercase(input, start)?;
     let extra = if library {
         OFFICIAL_REPO_PREFIX.len()
@@ -457,7 +480,12 @@ pub fn parse_normalized_parts(
     let familiar_start = if library {
         rest.path.start
     } else if input[rest.path.clone()].starts_with(OFFICIAL_REPO_PREFIX)
-        && !input[rest.path.start + OFFICIAL_REPO_PREFIX.len()..rest.path.end].contains('/')
+        && grammar::find_byte(
+            &b[..rest.path.end],
+            rest.path.start + OFFICIAL_REPO_PREFIX.len(),
+            b'/',
+        )
+        .is_none()
     {
         rest.path.start + OFFICIAL_REPO_PREFIX.len()
     } else {
@@ -509,23 +537,6 @@ pub fn parse_raw_parts(input: &str, algorithms: DigestAlgorithms) -> Result<Part
     })
 }
 
-/// What [`parse_remainder`] found after the domain.
-struct Remainder {
-    path: Range<usize>,
-    tag: Option<Range<usize>>,
-    digest: Option<Range<usize>>,
-}
-
-/// A grammar failure before it is classified (uppercase or plain format error).
-enum Failure {
-    Format {
-        offset: usize,
-        expected: &'static str,
-    },
-    /// Errors that are final as they are (too long, digest rules).
-    Final(ReferenceError),
-}
-
 /// distribution's rule for a string that does not match: if its lowercase form would, the
 /// problem is uppercase; otherwise it is a format error.
 fn classify_failure(
@@ -554,39 +565,6 @@ fn classify_failure(
     }
 }
 
-/// The grammar of `remote-name [":" tag] ["@" digest]` from byte `start`, nothing more.
-fn grammar_remainder(b: &[u8], start: usize) -> Result<Remainder, Failure> {
-    let path_end = remote_name(b, start)?;
-    let mut pos = path_end;
-    let mut tag = None;
-    let mut digest_range = None;
-    if pos < b.len() && b[pos] == b':' {
-        let end = b[pos..]
-            .iter()
-            .position(|&c| c == b'@')
-            .map_or(b.len(), |i| pos + i);
-        tag_production(&b[pos + 1..end], pos + 1)?;
-        tag = Some(pos + 1..end);
-        pos = end;
-    }
-    if pos < b.len() && b[pos] == b'@' {
-        digest_production(&b[pos + 1..], pos + 1)?;
-        digest_range = Some(pos + 1..b.len());
-        pos = b.len();
-    }
-    if pos < b.len() {
-        return Err(Failure::Format {
-            offset: pos,
-            expected: "':' before a tag, '@' before a digest, or the end",
-        });
-    }
-    Ok(Remainder {
-        path: start..path_end,
-        tag,
-        digest: digest_range,
-    })
-}
-
 /// [`grammar_remainder`], then the length limit (`extra` is the length of an implied
 /// `library/`) and the digest's own rules, in distribution's order.
 fn parse_remainder(
@@ -612,13 +590,6 @@ fn parse_remainder(
     Ok(rest)
 }
 
-/// Where the raw grammar puts the domain: the first component, when it matches `domain`.
-fn raw_domain_end(b: &[u8]) -> Option<usize> {
-    b.iter()
-        .position(|&c| c == b'/')
-        .filter(|&p| domain(&b[..p]))
-}
-
 fn check_digest(text: &str, algorithms: DigestAlgorithms) -> Result<(), DigestError> {
     if algorithms == DigestAlgorithms::Sha256Only {
         if let Some((alg, _)) = text.split_once(':') {
@@ -640,200 +611,34 @@ fn check_digest(text: &str, algorithms: DigestAlgorithms) -> Result<(), DigestEr
             }
         }
     }
-    Digest::parse(text).map(|_| ())
-}
-
-/// Does `s` match the `domain` production (host with optional port) as a whole?
-pub fn is_domain(s: &str) -> bool {
-    domain(s.as_bytes())
-}
-
-/// `domain := host [':' port-number]`, anchored on the whole slice.
-fn domain(b: &[u8]) -> bool {
-    let host_end = match b.first() {
-        Some(b'[') => match ipv6_host(b) {
-            Some(end) => end,
-            None => return false,
-        },
-        _ => domain_name(b),
-    };
-    if host_end == 0 {
-        return false;
-    }
-    match &b[host_end..] {
-        [] => true,
-        [b':', port @ ..] => port_number(port),
-        _ => false,
-    }
-}
-
-/// `"[" IPv6address "]"`: returns the end of the bracketed host.
-fn ipv6_host(b: &[u8]) -> Option<usize> {
-    let close = b.iter().position(|&c| c == b']')?;
-    let inner = &b[1..close];
-    if inner.is_empty() || !inner.iter().all(|&c| c.is_ascii_hexdigit() || c == b':') {
-        return None;
-    }
-    Some(close + 1)
-}
-
-/// `domain-name := domain-component ['.' domain-component]*`: returns how many bytes match
-/// (0 when none), stopping at the first byte that cannot continue it.
-fn domain_name(b: &[u8]) -> usize {
-    let mut pos = 0;
-    loop {
-        let n = domain_component(&b[pos..]);
-        if n == 0 {
-            // A trailing '.' is not part of the name.
-            return pos.saturating_sub(1);
-        }
-        pos += n;
-        if b.get(pos) == Some(&b'.') {
-            pos += 1;
-        } else {
-            return pos;
-        }
-    }
-}
-
-/// `domain-component`: letters and digits, hyphens only inside.
-fn domain_component(b: &[u8]) -> usize {
-    let n = b
-        .iter()
-        .take_while(|&&c| c.is_ascii_alphanumeric() || c == b'-')
-        .count();
-    // The grammar backtracks off trailing hyphens; it cannot start with one.
-    let mut end = n;
-    while end > 0 && b[end - 1] == b'-' {
-        end -= 1;
-    }
-    if end == 0 || b[0] == b'-' {
-        return 0;
-    }
-    end
-}
-
-/// `port-number := [0-9]+`
-fn port_number(b: &[u8]) -> bool {
-    !b.is_empty() && b.iter().all(u8::is_ascii_digit)
-}
-
-/// `remote-name := path-component ['/' path-component]*` from `start`; returns where it ends
-/// (at ':' '@' or the end of the input).
-fn remote_name(b: &[u8], start: usize) -> Result<usize, Failure> {
-    let mut pos = start;
-    loop {
-        pos = path_component(b, pos)?;
-        if b.get(pos) == Some(&b'/') {
-            pos += 1;
-        } else {
-            return Ok(pos);
-        }
-    }
-}
-
-/// `path-component := alpha-numeric [separator alpha-numeric]*`
-fn path_component(b: &[u8], start: usize) -> Result<usize, Failure> {
-    let mut pos = alpha_numeric(b, start)?;
-    loop {
-        let after = match separator(b, pos) {
-            Some(after) => after,
-            None => return Ok(pos),
-        };
-        pos = alpha_numeric(b, after)?;
-    }
-}
-
-/// `alpha-numeric := [a-z0-9]+`
-fn alpha_numeric(b: &[u8], start: usize) -> Result<usize, Failure> {
-    let n = b[start..]
-        .iter()
-        .take_while(|&&c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        .count();
-    if n == 0 {
-        return Err(Failure::Format {
-            offset: start,
-            expected: "a lowercase letter or digit",
-        });
-    }
-    Ok(start + n)
-}
-
-/// `separator := [_.] | __ | [-]+`: returns the position after it, or `None` if there is none.
-fn separator(b: &[u8], pos: usize) -> Option<usize> {
-    match b.get(pos)? {
-        b'.' => Some(pos + 1),
-        b'_' if b.get(pos + 1) == Some(&b'_') => Some(pos + 2),
-        b'_' => Some(pos + 1),
-        b'-' => Some(pos + b[pos..].iter().take_while(|&&c| c == b'-').count()),
-        _ => None,
-    }
-}
-
-/// `tag := [\w][\w.-]{0,127}`
-fn tag_production(b: &[u8], offset: usize) -> Result<(), Failure> {
-    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
-    let fail = |i: usize, expected| Failure::Format {
-        offset: offset + i,
-        expected,
-    };
-    match b.first() {
-        Some(&c) if word(c) => {}
-        _ => return Err(fail(0, "a tag starting with a letter, digit or '_'")),
-    }
-    if let Some(i) = b.iter().position(|&c| !(word(c) || c == b'.' || c == b'-')) {
-        return Err(fail(i, "a tag character (letter, digit, '_', '.', '-')"));
-    }
-    if b.len() > TAG_LENGTH_MAX {
-        return Err(fail(TAG_LENGTH_MAX, "a tag of at most 128 characters"));
-    }
-    Ok(())
-}
-
-/// `digest := digest-algorithm ":" digest-hex` (hex at least 32 characters).
-fn digest_production(b: &[u8], offset: usize) -> Result<(), Failure> {
-    let fail = |i: usize, expected| Failure::Format {
-        offset: offset + i,
-        expected,
-    };
-    let mut i = 0;
-    loop {
-        // digest-algorithm-component
-        if !b.get(i).is_some_and(u8::is_ascii_alphabetic) {
-            return Err(fail(i, "a digest algorithm (e.g. sha256)"));
-        }
-        i += 1;
-        while b.get(i).is_some_and(u8::is_ascii_alphanumeric) {
-            i += 1;
-        }
-        match b.get(i) {
-            Some(b'+' | b'.' | b'-' | b'_') => i += 1,
-            Some(b':') => break,
-            _ => return Err(fail(i, "':' between the digest algorithm and its hex")),
-        }
-    }
-    let hex = &b[i + 1..];
-    if let Some(j) = hex.iter().position(|c| !c.is_ascii_hexdigit()) {
-        return Err(fail(i + 1 + j, "a hex digit"));
-    }
-    if hex.len() < 32 {
-        return Err(fail(b.len(), "at least 32 hex digits"));
-    }
-    Ok(())
+    Digest::validate(text).map(|_| ())
 }
 
 /// `ParseNormalizedNamed`'s check that the remote name (the remainder up to the first ':') is
 /// lowercase.
 fn check_remote_lowercase(input: &str, start: usize) -> Result<(), ReferenceError> {
-    let rest = &input[start..];
-    let remote = rest.split(':').next().unwrap_or(rest);
-    if let Some(i) = remote.find(is_upper) {
-        return Err(ReferenceError::ContainsUppercase {
-            offset: start + i,
-            name: remote.to_string(),
-        });
+    let b = input.as_bytes();
+    let mut i = start;
+    let mut ascii = true;
+    let mut first_upper = None;
+    while i < b.len() && b[i] != b':' {
+        if first_upper.is_none() && b[i].is_ascii_uppercase() {
+            first_upper = Some(i);
+        }
+        ascii &= b[i].is_ascii();
+        i += 1;
     }
-    Ok(())
+    let remote = &input[start..i];
+    if !ascii {
+        first_upper = remote.find(is_upper).map(|j| start + j);
+    }
+    match first_upper {
+        Some(offset) => Err(ReferenceError::ContainsUppercase {
+            offset,
+            name: remote.to_string(),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// The name part of `input` (before any tag or digest), for messages.
@@ -872,62 +677,6 @@ fn go_lower_char(c: char) -> char {
 
 fn go_to_lower(s: &str) -> String {
     s.chars().map(go_lower_char).collect()
-}
-
-/// Architectures that appear as `-$(ARCH)` suffixes of legacy per-architecture image names
-/// (`registry.k8s.io/pause-amd64`).
-pub const LEGACY_ARCH_SUFFIXES: &[&str] = &[
-    "amd64", "arm64", "arm", "386", "ppc64le", "s390x", "mips64le", "riscv64", "loong64",
-];
-
-/// Appends `-<arch>` to the last path component (`registry.k8s.io/pause` + `amd64` ->
-/// `registry.k8s.io/pause-amd64`), keeping tag and digest; returns the familiar form.
-pub fn with_arch_suffix(input: &str, arch: &str) -> Result<String, ReferenceError> {
-    let r = Reference::parse_normalized(input)?;
-    let arch_ok = !arch.is_empty()
-        && arch
-            .bytes()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
-    if !arch_ok {
-        return Err(ReferenceError::InvalidFormat {
-            offset: 0,
-            expected: "an architecture of lowercase letters and digits (e.g. amd64)",
-            found: arch
-                .chars()
-                .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit())),
-        });
-    }
-    let mut text = r.name();
-    text.push('-');
-    text.push_str(arch);
-    let renamed = Reference::parse_normalized(&text)?;
-    let mut out = renamed.familiar_name();
-    if let Some(t) = r.tag() {
-        out.push(':');
-        out.push_str(t);
-    }
-    if let Some(d) = r.digest() {
-        out.push('@');
-        out.push_str(&d.to_string());
-    }
-    Ok(out)
-}
-
-/// If the last path component ends in a known `-$(ARCH)` suffix, returns the familiar name
-/// without it and the architecture (`pause-amd64` -> (`pause`, `amd64`)).
-pub fn split_arch_suffix(input: &str) -> Result<Option<(String, &'static str)>, ReferenceError> {
-    let r = Reference::parse_normalized(input)?;
-    let name = r.familiar_name();
-    let last = name.rsplit('/').next().unwrap_or(&name);
-    for arch in LEGACY_ARCH_SUFFIXES {
-        if let Some(base) = last.strip_suffix(arch).and_then(|b| b.strip_suffix('-')) {
-            if !base.is_empty() {
-                let keep = name.len() - last.len() + base.len();
-                return Ok(Some((name[..keep].to_string(), arch)));
-            }
-        }
-    }
-    Ok(None)
 }
 
 #[cfg(test)]
@@ -1029,21 +778,6 @@ mod tests {
         assert!(Reference::parse_canonical("docker.io/library/nginx:1").is_ok());
         let e = Reference::parse_canonical("nginx:1").unwrap_err();
         assert_eq!(e.code(), "NAME_NOT_CANONICAL");
-    }
-
-    #[test]
-    fn arch_suffix_helpers_round_trip() {
-        assert_eq!(
-            with_arch_suffix("registry.k8s.io/pause:3.9", "amd64").unwrap(),
-            "registry.k8s.io/pause-amd64:3.9"
-        );
-        assert_eq!(with_arch_suffix("pause", "arm64").unwrap(), "pause-arm64");
-        assert_eq!(
-            split_arch_suffix("registry.k8s.io/pause-amd64").unwrap(),
-            Some(("registry.k8s.io/pause".to_string(), "amd64"))
-        );
-        assert_eq!(split_arch_suffix("registry.k8s.io/pause").unwrap(), None);
-        assert_eq!(split_arch_suffix("arm64").unwrap(), None);
     }
 
     #[test]
