@@ -56,6 +56,19 @@ function writeAscii(input, at) {
   return true;
 }
 
+const decoder = new TextDecoder();
+const textAt = (base, start, length) => decoder.decode(u8.subarray(base + start, base + start + length));
+
+/** The PullspecError of a failed fast-path slot, or null when the slow path must decide. */
+function failure(input, o) {
+  if (u32[o] !== 1) return null;
+  const base = gen.ref_text_ptr();
+  const offset = u32[o + 1];
+  const fields = { code: textAt(base, u32[o + 2], u32[o + 3]) };
+  if (offset !== 0xffffffff) fields.offset = offset; // ASCII input: byte offset == string index
+  return new PullspecError(textAt(base, u32[o + 4], u32[o + 5]), fields);
+}
+
 function build(input, o) {
   const kind = u32[o + 1];
   const registry = kind === 1 ? "docker.io" : kind === 0 ? input.slice(u32[o + 2], u32[o + 3]) : "";
@@ -89,11 +102,14 @@ export function parseReference(input) {
   views();
   // UTF-8 bytes written == UTF-16 length only for ASCII; anything else takes the slow path.
   const { written } = encoder.encodeInto(input, inView);
-  if (written !== input.length || state.raw.ref_parse(written) !== 0) {
-    return gen.parse_reference(input, "normalized"); // throws the precise error
+  if (written === input.length) {
+    const ok = state.raw.ref_parse(written) === 0;
+    views();
+    if (ok) return build(input, outPtr >>> 2);
+    const error = failure(input, outPtr >>> 2);
+    if (error) throw error;
   }
-  views();
-  return build(input, outPtr >>> 2);
+  return gen.parse_reference(input, "normalized"); // non-ASCII: throws with UTF-16 offsets
 }
 
 /**
@@ -106,17 +122,19 @@ export function parseReferences(inputs) {
   }
   let bytes = 0;
   for (const s of inputs) {
-    requireString(s, "image reference");
+    if (typeof s !== "string") requireString(s, "image reference");
     bytes += s.length;
   }
-  if (bytes > inCap || inputs.length > countCap) reserve(bytes, inputs.length);
+  if (bytes * 3 > inCap || inputs.length > countCap) reserve(bytes * 3, inputs.length);
   views();
-  let at = inPtr;
   const lengths = lenPtr >>> 2;
+  // One copy for the whole batch; when it is all ASCII, bytes and string indexes coincide.
+  const allAscii = encoder.encodeInto(inputs.join(""), inView).written === bytes;
   const ascii = new Array(inputs.length);
+  let at = inPtr;
   for (let i = 0; i < inputs.length; i++) {
     const s = inputs[i];
-    ascii[i] = writeAscii(s, at);
+    ascii[i] = allAscii || writeAscii(s, at);
     u32[lengths + i] = ascii[i] ? s.length : 0;
     at += ascii[i] ? s.length : 0;
   }
@@ -128,6 +146,8 @@ export function parseReferences(inputs) {
     const o = base + i * SLOTS;
     if (ascii[i] && u32[o] === 0) {
       out[i] = build(inputs[i], o);
+    } else if (ascii[i] && u32[o] === 1) {
+      out[i] = failure(inputs[i], o);
     } else {
       try {
         out[i] = gen.parse_reference(inputs[i], "normalized");

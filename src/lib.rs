@@ -11,6 +11,7 @@ pub mod media_type;
 pub mod platform;
 pub mod policy;
 pub mod reference;
+pub mod registry;
 pub mod select;
 pub mod yaml;
 

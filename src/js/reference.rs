@@ -8,6 +8,7 @@
 //! both paths agree on every conformance vector.
 
 use super::error::{simple, to_js_error};
+use crate::error::Coded;
 use super::to_js;
 use crate::reference::{
     kubelet_image_with_default_tag, parse_normalized_parts, split_arch_suffix, with_arch_suffix,
@@ -26,6 +27,8 @@ struct Io {
     input: Vec<u8>,
     lengths: Vec<u32>,
     out: Vec<u32>,
+    /// Codes and messages of the failures of the last call, UTF-8, end to end.
+    text: Vec<u8>,
 }
 
 thread_local! {
@@ -67,13 +70,20 @@ pub fn ref_out_ptr() -> *const u32 {
     IO.with(|io| io.borrow().out.as_ptr())
 }
 
+/// Address of the text buffer (codes and messages of failures, see [`write_parts`]).
+#[wasm_bindgen]
+pub fn ref_text_ptr() -> *const u8 {
+    IO.with(|io| io.borrow().text.as_ptr())
+}
+
 /// Parses the first `len` bytes of the input buffer into output slot 0; returns 0 when valid.
 #[wasm_bindgen]
 pub fn ref_parse(len: usize) -> u32 {
     IO.with(|io| {
         let io = &mut *io.borrow_mut();
+        io.text.clear();
         match (io.input.get(..len), io.out.get_mut(..SLOTS)) {
-            (Some(input), Some(out)) => write_parts(input, out),
+            (Some(input), Some(out)) => write_parts(input, out, &mut io.text),
             _ => 1,
         }
     })
@@ -85,6 +95,7 @@ pub fn ref_parse(len: usize) -> u32 {
 pub fn ref_parse_batch(count: usize) -> u32 {
     IO.with(|io| {
         let io = &mut *io.borrow_mut();
+        io.text.clear();
         let mut start = 0usize;
         let mut invalid = 0;
         for i in 0..count.min(io.lengths.len()) {
@@ -92,7 +103,7 @@ pub fn ref_parse_batch(count: usize) -> u32 {
             let end = start.saturating_add(len);
             let out = io.out.get_mut(i * SLOTS..(i + 1) * SLOTS);
             invalid += match (io.input.get(start..end), out) {
-                (Some(input), Some(out)) => write_parts(input, out),
+                (Some(input), Some(out)) => write_parts(input, out, &mut io.text),
                 (_, Some(out)) => {
                     out[0] = 1;
                     1
@@ -105,16 +116,32 @@ pub fn ref_parse_batch(count: usize) -> u32 {
     })
 }
 
-fn write_parts(input: &[u8], out: &mut [u32]) -> u32 {
-    let parsed = std::str::from_utf8(input)
-        .ok()
-        .and_then(|s| parse_normalized_parts(s, DigestAlgorithms::Kubernetes).ok());
-    let Some(p) = parsed else {
-        out[0] = 1;
+/// Writes one result. Valid: slot 0 is 0 and the ranges follow ([`encode`]). Invalid: slot 0 is
+/// 1 (2 when the input was not UTF-8: the caller takes the slow path), slot 1 the offset
+/// (`u32::MAX` for none), slots 2-3 the code and 4-5 the message as (start, length) in `text`.
+fn write_parts(input: &[u8], out: &mut [u32], text: &mut Vec<u8>) -> u32 {
+    let Ok(s) = std::str::from_utf8(input) else {
+        out[0] = 2;
         return 1;
     };
-    encode(&p, out);
-    0
+    match parse_normalized_parts(s, DigestAlgorithms::Kubernetes) {
+        Ok(p) => {
+            encode(&p, out);
+            0
+        }
+        Err(e) => {
+            out[0] = 1;
+            out[1] = e.offset().map_or(u32::MAX, |o| o as u32);
+            let mut put = |at: usize, bytes: &[u8]| {
+                out[at] = text.len() as u32;
+                out[at + 1] = bytes.len() as u32;
+                text.extend_from_slice(bytes);
+            };
+            put(2, e.code().as_bytes());
+            put(4, e.to_string().as_bytes());
+            1
+        }
+    }
 }
 
 fn encode(p: &Parts, out: &mut [u32]) {

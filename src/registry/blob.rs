@@ -1,0 +1,528 @@
+//! Blobs: streamed ([`BlobOp`]: layers, resumable, verified incrementally) or read whole
+//! ([`BlobBytesOp`]: configs and other small blobs).
+//!
+//! A streamed blob is verified as it arrives — by the operation ([`Operation::on_body_chunk`],
+//! sha2 in the core) or by the driver ([`Operation::on_body_bytes`] to count, the driver's
+//! digest in `on_body_done`) — and is `Done(Ok)` only when size and digest both match.
+//! When a transfer breaks, the next request asks for `Range: bytes=<received>-` if the server
+//! showed it serves ranges (`Accept-Ranges: bytes` or an earlier 206), else starts over; a
+//! 200 to a ranged request (the server ignored `Range`) or an unusable `Content-Range` also
+//! starts over. Broken transfers are bounded by the retry policy's `attempts`.
+
+use super::errors::RegistryError;
+use super::exchange::Exchange;
+use super::http::{
+    parse_content_range, Expect, Method, Purpose, Response, TransportError, TransportErrorKind,
+};
+use super::manifest_fetch::registry_url;
+use super::session::Session;
+use super::url::Url;
+use super::{registry_and_repo, BodyFlow, BodyPlan, Event, Operation, Step};
+use crate::digest::{Digest, Hasher};
+use crate::manifest::Descriptor;
+use crate::reference::Reference;
+use std::collections::VecDeque;
+
+/// A verified blob transfer.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BlobResult {
+    /// The digest (verified).
+    pub digest: Digest,
+    /// Size in bytes (verified).
+    pub size: u64,
+    /// Transfers continued with a range request.
+    pub resumes: u32,
+    /// Transfers started over from byte 0 after the first.
+    pub restarts: u32,
+}
+
+#[derive(Debug)]
+enum State {
+    Start,
+    Running(Box<Exchange>, u64),
+    Streaming,
+    Done(Option<Result<BlobResult, RegistryError>>),
+}
+
+/// The operation's own hasher (`Debug` without the state).
+#[derive(Clone)]
+struct OwnHasher(Hasher);
+
+impl std::fmt::Debug for OwnHasher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Hasher")
+    }
+}
+
+/// A streamed, verified, resumable blob download. Build with [`blob()`].
+#[derive(Debug)]
+pub struct BlobOp {
+    registry: Result<(String, String), RegistryError>,
+    digest: Digest,
+    size: u64,
+    state: State,
+    received: u64,
+    hasher: Option<OwnHasher>,
+    ranges_ok: bool,
+    broken: u32,
+    resumes: u32,
+    restarts: u32,
+    url: Option<Url>,
+    wait: Option<(u64, String)>,
+    events: VecDeque<Event>,
+}
+
+/// Downloads the blob a descriptor names from the reference's repository.
+pub fn blob(reference: &Reference, descriptor: &Descriptor) -> BlobOp {
+    BlobOp::new(
+        registry_and_repo(reference),
+        descriptor.digest.clone(),
+        descriptor.size,
+    )
+}
+
+enum Plan {
+    Read(u64),
+    Restart,
+}
+
+impl BlobOp {
+    fn new(registry: Result<(String, String), RegistryError>, digest: Digest, size: u64) -> BlobOp {
+        BlobOp {
+            registry,
+            hasher: Some(OwnHasher(Hasher::new(digest.algorithm()))),
+            digest,
+            size,
+            state: State::Start,
+            received: 0,
+            ranges_ok: false,
+            broken: 0,
+            resumes: 0,
+            restarts: 0,
+            url: None,
+            wait: None,
+            events: VecDeque::new(),
+        }
+    }
+
+    fn fail(&mut self, e: RegistryError) {
+        self.state = State::Done(Some(Err(e)));
+    }
+
+    fn start(&self, session: &Session) -> Result<Exchange, RegistryError> {
+        let (registry, repo) = self.registry.clone()?;
+        let url = registry_url(
+            session,
+            &registry,
+            &format!("/v2/{repo}/blobs/{}", self.digest),
+        )?;
+        let mut headers = Vec::new();
+        if self.received > 0 {
+            headers.push(("Range".to_string(), format!("bytes={}-", self.received)));
+        }
+        Ok(Exchange::new(
+            &registry,
+            &repo,
+            url,
+            Method::Get,
+            Purpose::Blob,
+            Expect::Stream {
+                digest: self.digest.clone(),
+                size: self.size,
+                resume_from: self.received,
+            },
+            headers,
+        ))
+    }
+
+    fn plan(&mut self, resp: &Response, asked: u64, url: &Url) -> Result<Plan, RegistryError> {
+        match resp.status {
+            200 => {
+                if let Some(cl) = resp.content_length().filter(|cl| *cl != self.size) {
+                    return Err(RegistryError::SizeMismatch { expected: self.size, actual: Some(cl), digest: self.digest.clone() });
+                }
+                self.ranges_ok = resp
+                    .header("accept-ranges")
+                    .is_some_and(|v| v.split(',').any(|u| u.trim().eq_ignore_ascii_case("bytes")));
+                if asked > 0 {
+                    self.restarts += 1;
+                }
+                Ok(Plan::Read(0))
+            }
+            206 => match resp.header("content-range").and_then(parse_content_range) {
+                Some((first, last, total))
+                    if first == asked && last < self.size && total.is_none_or(|t| t == self.size) =>
+                {
+                    self.ranges_ok = true;
+                    if asked > 0 {
+                        self.resumes += 1;
+                    }
+                    Ok(Plan::Read(first))
+                }
+                _ if asked > 0 => Ok(Plan::Restart),
+                _ => Err(RegistryError::InvalidResponse {
+                    reason: "206 Partial Content without a usable Content-Range for a request without Range".to_string(),
+                    url: url.redacted(),
+                }),
+            },
+            416 if asked > 0 => Ok(Plan::Restart),
+            _ => Err(RegistryError::from_response(resp, Purpose::Blob, url)),
+        }
+    }
+
+    fn restart_from_zero(&mut self) {
+        self.received = 0;
+        self.hasher = Some(OwnHasher(Hasher::new(self.digest.algorithm())));
+    }
+
+    fn count(&mut self, len: u64) -> BodyFlow {
+        if !matches!(self.state, State::Streaming) {
+            return BodyFlow::Abort;
+        }
+        self.received = self.received.saturating_add(len);
+        if self.received > self.size {
+            let e = RegistryError::SizeMismatch {
+                expected: self.size,
+                actual: None,
+                digest: self.digest.clone(),
+            };
+            self.fail(e);
+            return BodyFlow::Abort;
+        }
+        BodyFlow::Continue(Event::Progress {
+            digest: self.digest.clone(),
+            bytes: self.received,
+            total: self.size,
+        })
+    }
+
+    fn transfer_broke(&mut self, session: &mut Session, message: String) {
+        self.broken += 1;
+        let attempts = session.config().retry.attempts;
+        let url = self.url.as_ref().map_or(String::new(), Url::redacted);
+        if self.broken >= attempts {
+            return self.fail(RegistryError::Network {
+                message,
+                url,
+                attempts: self.broken,
+            });
+        }
+        let wait_ms = session.backoff_ms(self.broken);
+        let resume = self.ranges_ok && self.received > 0;
+        let reason = format!(
+            "transfer of {} broke at byte {} of {} ({message}); {}",
+            self.digest,
+            self.received,
+            self.size,
+            if resume { "resuming" } else { "starting over" }
+        );
+        if !resume {
+            if self.received > 0 {
+                self.restarts += 1;
+            }
+            self.restart_from_zero();
+        }
+        self.events.push_back(Event::Retry {
+            attempt: self.broken,
+            wait_ms,
+            reason: reason.clone(),
+        });
+        self.wait = Some((wait_ms, reason));
+        self.state = State::Start;
+    }
+}
+
+impl Operation for BlobOp {
+    type Output = BlobResult;
+
+    fn next(&mut self, session: &mut Session, now_ms: u64) -> Step<BlobResult> {
+        loop {
+            if let Some(e) = self.events.pop_front() {
+                return Step::Event(e);
+            }
+            if let Some((ms, reason)) = self.wait.take() {
+                return Step::Wait { ms, reason };
+            }
+            match &mut self.state {
+                State::Start => match self.start(session) {
+                    Ok(x) => self.state = State::Running(Box::new(x), self.received),
+                    Err(e) => self.fail(e),
+                },
+                State::Running(x, asked) => {
+                    let asked = *asked;
+                    match x.next(session, now_ms).pending() {
+                        Ok(step) => return step,
+                        Err(Err(e)) => self.fail(e),
+                        Err(Ok(resp)) => {
+                            let url = x.final_url().clone();
+                            self.url = Some(url.clone());
+                            match self.plan(&resp, asked, &url) {
+                                Ok(Plan::Read(start)) => {
+                                    if start == 0 {
+                                        self.restart_from_zero();
+                                    }
+                                    self.received = start;
+                                    self.state = State::Streaming;
+                                    return Step::ReadBody(BodyPlan {
+                                        digest: self.digest.clone(),
+                                        start,
+                                        total: self.size,
+                                    });
+                                }
+                                Ok(Plan::Restart) => {
+                                    // The server would not continue where we were: start over
+                                    // (the next request has no Range, so this cannot repeat).
+                                    self.restarts += 1;
+                                    self.restart_from_zero();
+                                    self.state = State::Start;
+                                }
+                                Err(e) => self.fail(e),
+                            }
+                        }
+                    }
+                }
+                State::Streaming => self.fail(RegistryError::InvalidState {
+                    reason: "next() called while the body is being read".to_string(),
+                }),
+                State::Done(r) => {
+                    return Step::Done(r.take().unwrap_or_else(|| {
+                        Err(RegistryError::InvalidState {
+                            reason: "next() called after Done".to_string(),
+                        })
+                    }))
+                }
+            }
+        }
+    }
+
+    fn on_response(&mut self, session: &mut Session, response: Response, now_ms: u64) {
+        match &mut self.state {
+            State::Running(x, _) => x.on_response(session, response, now_ms),
+            _ => self.fail(RegistryError::InvalidState {
+                reason: "a response arrived with no request outstanding".to_string(),
+            }),
+        }
+    }
+
+    fn on_transport_error(&mut self, session: &mut Session, error: TransportError, now_ms: u64) {
+        match &mut self.state {
+            State::Running(x, _) => x.on_transport_error(session, error, now_ms),
+            _ => self.fail(RegistryError::InvalidState {
+                reason: "a transport error arrived with no request outstanding".to_string(),
+            }),
+        }
+    }
+
+    fn on_body_chunk(&mut self, chunk: &[u8]) -> BodyFlow {
+        let flow = self.count(chunk.len() as u64);
+        if let (BodyFlow::Continue(_), Some(h)) = (&flow, &mut self.hasher) {
+            h.0.update(chunk);
+        }
+        flow
+    }
+
+    fn on_body_bytes(&mut self, len: u64) -> BodyFlow {
+        self.hasher = None;
+        self.count(len)
+    }
+
+    fn on_body_done(&mut self, session: &mut Session, digest: Option<Digest>, _now_ms: u64) {
+        if !matches!(self.state, State::Streaming) {
+            return self.fail(RegistryError::InvalidState {
+                reason: "body end with no body being read".to_string(),
+            });
+        }
+        if self.received < self.size {
+            let message = format!(
+                "the body ended after {} of {} bytes",
+                self.received, self.size
+            );
+            return self.transfer_broke(session, message);
+        }
+        let actual = match (self.hasher.take(), digest) {
+            (Some(h), _) => h.0.finish(),
+            (None, Some(d)) => d,
+            (None, None) => {
+                return self.fail(RegistryError::InvalidState {
+                    reason: "the driver counted bytes with on_body_bytes but reported no digest"
+                        .to_string(),
+                })
+            }
+        };
+        if actual != self.digest {
+            return self.fail(RegistryError::DigestMismatch {
+                expected: self.digest.clone(),
+                actual,
+                what: "blob".to_string(),
+            });
+        }
+        self.state = State::Done(Some(Ok(BlobResult {
+            digest: self.digest.clone(),
+            size: self.size,
+            resumes: self.resumes,
+            restarts: self.restarts,
+        })));
+    }
+
+    fn on_body_error(&mut self, session: &mut Session, error: TransportError, _now_ms: u64) {
+        if !matches!(self.state, State::Streaming) {
+            return self.fail(RegistryError::InvalidState {
+                reason: "body error with no body being read".to_string(),
+            });
+        }
+        match error.kind {
+            TransportErrorKind::Aborted => self.fail(RegistryError::Aborted),
+            _ => self.transfer_broke(session, error.message),
+        }
+    }
+}
+
+/// A small blob read whole and verified (image configs). Build with [`blob_bytes()`].
+#[derive(Debug)]
+pub struct BlobBytesOp {
+    registry: Result<(String, String), RegistryError>,
+    digest: Digest,
+    size: u64,
+    limit: u64,
+    too_large: &'static str,
+    state: BytesState,
+}
+
+#[derive(Debug)]
+enum BytesState {
+    Start,
+    Running(Box<Exchange>),
+    Done(Option<Result<Vec<u8>, RegistryError>>),
+}
+
+/// Reads the blob a descriptor names whole, at most `limit` bytes (`BLOB_TOO_LARGE` above).
+pub fn blob_bytes(reference: &Reference, descriptor: &Descriptor, limit: u64) -> BlobBytesOp {
+    BlobBytesOp::new(
+        registry_and_repo(reference),
+        descriptor,
+        limit,
+        "BLOB_TOO_LARGE",
+    )
+}
+
+impl BlobBytesOp {
+    pub(crate) fn new(
+        registry: Result<(String, String), RegistryError>,
+        descriptor: &Descriptor,
+        limit: u64,
+        too_large: &'static str,
+    ) -> BlobBytesOp {
+        BlobBytesOp {
+            registry,
+            digest: descriptor.digest.clone(),
+            size: descriptor.size,
+            limit,
+            too_large,
+            state: BytesState::Start,
+        }
+    }
+
+    fn start(&self, session: &Session) -> Result<Exchange, RegistryError> {
+        if self.size > self.limit {
+            return Err(RegistryError::TooLarge {
+                code: self.too_large,
+                limit: self.limit,
+                size: Some(self.size),
+            });
+        }
+        let (registry, repo) = self.registry.clone()?;
+        let url = registry_url(
+            session,
+            &registry,
+            &format!("/v2/{repo}/blobs/{}", self.digest),
+        )?;
+        let max_len = usize::try_from(self.size).unwrap_or(usize::MAX);
+        Ok(Exchange::new(
+            &registry,
+            &repo,
+            url,
+            Method::Get,
+            Purpose::Blob,
+            Expect::Full { max_len },
+            Vec::new(),
+        ))
+    }
+
+    fn verify(&self, resp: Response, url: &Url) -> Result<Vec<u8>, RegistryError> {
+        if !resp.is_success() {
+            return Err(RegistryError::from_response(&resp, Purpose::Blob, url));
+        }
+        if resp.body_overflow || resp.body.len() as u64 != self.size {
+            let actual = (!resp.body_overflow).then_some(resp.body.len() as u64);
+            return Err(RegistryError::SizeMismatch {
+                expected: self.size,
+                actual,
+                digest: self.digest.clone(),
+            });
+        }
+        let actual = Digest::from_bytes(self.digest.algorithm(), &resp.body);
+        if actual != self.digest {
+            return Err(RegistryError::DigestMismatch {
+                expected: self.digest.clone(),
+                actual,
+                what: "blob".to_string(),
+            });
+        }
+        Ok(resp.body)
+    }
+}
+
+impl Operation for BlobBytesOp {
+    type Output = Vec<u8>;
+
+    fn next(&mut self, session: &mut Session, now_ms: u64) -> Step<Vec<u8>> {
+        loop {
+            match &mut self.state {
+                BytesState::Start => {
+                    self.state = match self.start(session) {
+                        Ok(x) => BytesState::Running(Box::new(x)),
+                        Err(e) => BytesState::Done(Some(Err(e))),
+                    }
+                }
+                BytesState::Running(x) => match x.next(session, now_ms).pending() {
+                    Ok(step) => return step,
+                    Err(r) => {
+                        let url = x.final_url().clone();
+                        let out = r.and_then(|resp| self.verify(resp, &url));
+                        self.state = BytesState::Done(Some(out));
+                    }
+                },
+                BytesState::Done(done) => {
+                    return Step::Done(done.take().unwrap_or_else(|| {
+                        Err(RegistryError::InvalidState {
+                            reason: "next() called after Done".to_string(),
+                        })
+                    }))
+                }
+            }
+        }
+    }
+
+    fn on_response(&mut self, session: &mut Session, response: Response, now_ms: u64) {
+        match &mut self.state {
+            BytesState::Running(x) => x.on_response(session, response, now_ms),
+            _ => {
+                self.state = BytesState::Done(Some(Err(RegistryError::InvalidState {
+                    reason: "a response arrived with no request outstanding".to_string(),
+                })))
+            }
+        }
+    }
+
+    fn on_transport_error(&mut self, session: &mut Session, error: TransportError, now_ms: u64) {
+        match &mut self.state {
+            BytesState::Running(x) => x.on_transport_error(session, error, now_ms),
+            _ => {
+                self.state = BytesState::Done(Some(Err(RegistryError::InvalidState {
+                    reason: "a transport error arrived with no request outstanding".to_string(),
+                })))
+            }
+        }
+    }
+}
