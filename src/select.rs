@@ -125,7 +125,7 @@ fn rank(cands: &[(usize, Option<&Platform>)], matcher: &Matcher) -> Vec<usize> {
     let kept: Vec<(usize, Option<&Platform>)> = cands
         .iter()
         .copied()
-        .filter(|(_, p)| p.is_none_or(|p| matcher.matches(p)))
+        .filter(|(_, p)| !p.is_some_and(|p| !matcher.matches(p)))
         .collect();
     let order = stable_sort_indices(kept.len(), |a, b| match (kept.get(a), kept.get(b)) {
         (Some((_, None)), _) => false,

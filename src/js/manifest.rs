@@ -12,10 +12,9 @@ use super::to_js;
 use crate::digest::{Algorithm, Digest, Hasher, Verifier};
 use crate::error::Coded;
 use crate::manifest::positions::{error_ranges, line_columns};
-use crate::manifest::{self, Descriptor, Manifest, ManifestError};
+use crate::manifest::{self, Annotations, Descriptor, Manifest, ManifestError, MAX_MANIFEST_SIZE};
 use js_sys::{Reflect, Uint8Array};
 use serde::Serialize;
-use serde_json::Value;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use wasm_bindgen::prelude::*;
@@ -90,7 +89,11 @@ fn places(input: &Input, ranges: &[Option<Range<usize>>]) -> Vec<Option<Place>> 
 }
 
 fn set_number(target: &JsValue, key: &str, v: usize) {
-    let _ = Reflect::set(target, &JsValue::from_str(key), &JsValue::from_f64(v as f64));
+    let _ = Reflect::set(
+        target,
+        &JsValue::from_str(key),
+        &JsValue::from_f64(v as f64),
+    );
 }
 
 /// The `PullspecError` of a manifest problem, with `path` and, where the problem is in the
@@ -109,62 +112,119 @@ pub(crate) fn manifest_error(e: &ManifestError, input: &Input) -> JsValue {
     err
 }
 
-/// A platform object in the JS shape.
-fn platform_value(p: &crate::platform::Platform) -> Value {
-    serde_json::to_value(PlatformOut::from(p)).unwrap_or(Value::Null)
+/// A descriptor for JS (document field order, platform with the JS names).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct DescriptorOut<'a> {
+    media_type: &'a str,
+    digest: &'a Digest,
+    size: u64,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    urls: &'a [String],
+    #[serde(skip_serializing_if = "Annotations::is_empty")]
+    annotations: &'a Annotations,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    platform: Option<PlatformOut<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    artifact_type: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a str>,
 }
 
-/// A descriptor as a plain JSON value with its platform in the JS shape.
-pub(crate) fn descriptor_value(d: &Descriptor) -> Value {
-    let mut v = serde_json::to_value(d).unwrap_or(Value::Null);
-    if let (Some(p), Value::Object(map)) = (&d.platform, &mut v) {
-        map.insert("platform".to_string(), platform_value(p));
+impl<'a> From<&'a Descriptor> for DescriptorOut<'a> {
+    fn from(d: &'a Descriptor) -> Self {
+        DescriptorOut {
+            media_type: &d.media_type,
+            digest: &d.digest,
+            size: d.size,
+            urls: &d.urls,
+            annotations: &d.annotations,
+            platform: d.platform.as_ref().map(PlatformOut::from),
+            artifact_type: d.artifact_type.as_deref(),
+            data: d.data.as_deref(),
+        }
     }
-    v
 }
 
 /// The JS `Manifest`: `kind`, the effective `mediaType`, descriptors in the JS shape.
-fn manifest_value(m: &Manifest) -> Value {
-    let mut v = serde_json::to_value(m).unwrap_or(Value::Null);
-    let Value::Object(map) = &mut v else {
-        return v;
-    };
-    map.insert(
-        "mediaType".to_string(),
-        Value::String(m.media_type().to_string()),
-    );
-    let descriptors = |list: &[Descriptor]| Value::Array(list.iter().map(descriptor_value).collect());
-    match m {
-        Manifest::Index(i) => {
-            map.insert("manifests".to_string(), descriptors(&i.manifests));
-            if let Some(s) = &i.subject {
-                map.insert("subject".to_string(), descriptor_value(s));
-            }
-        }
-        Manifest::Image(i) => {
-            map.insert("config".to_string(), descriptor_value(&i.config));
-            map.insert("layers".to_string(), descriptors(&i.layers));
-            if let Some(s) = &i.subject {
-                map.insert("subject".to_string(), descriptor_value(s));
-            }
-        }
-    }
-    v
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ManifestOut<'a> {
+    kind: &'static str,
+    schema_version: u32,
+    media_type: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    artifact_type: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    config: Option<DescriptorOut<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    layers: Option<Vec<DescriptorOut<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    manifests: Option<Vec<DescriptorOut<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    subject: Option<DescriptorOut<'a>>,
+    #[serde(skip_serializing_if = "Annotations::is_empty")]
+    annotations: &'a Annotations,
 }
 
-/// Parses `input` as a manifest or index (throws the first problem, positioned); used by
+fn list(l: &[Descriptor]) -> Vec<DescriptorOut<'_>> {
+    l.iter().map(DescriptorOut::from).collect()
+}
+
+fn manifest_out(m: &Manifest) -> ManifestOut<'_> {
+    match m {
+        Manifest::Index(i) => ManifestOut {
+            kind: "index",
+            schema_version: i.schema_version,
+            media_type: m.media_type(),
+            artifact_type: i.artifact_type.as_deref(),
+            config: None,
+            layers: None,
+            manifests: Some(list(&i.manifests)),
+            subject: i.subject.as_ref().map(DescriptorOut::from),
+            annotations: &i.annotations,
+        },
+        Manifest::Image(i) => ManifestOut {
+            kind: "image",
+            schema_version: i.schema_version,
+            media_type: m.media_type(),
+            artifact_type: i.artifact_type.as_deref(),
+            config: Some(DescriptorOut::from(&i.config)),
+            layers: Some(list(&i.layers)),
+            manifests: None,
+            subject: i.subject.as_ref().map(DescriptorOut::from),
+            annotations: &i.annotations,
+        },
+    }
+}
+
+/// The core's `MANIFEST_TOO_LARGE` for bytes over the limit, found before copying them into
+/// wasm memory (which never shrinks).
+fn oversized(value: &JsValue) -> Option<ManifestError> {
+    let size = value.dyn_ref::<Uint8Array>()?.length() as usize;
+    (size > MAX_MANIFEST_SIZE).then_some(ManifestError::TooLarge { size })
+}
+
+/// Reads a manifest argument and parses it (throws the first problem, positioned); used by
 /// selection as well.
-pub(crate) fn parse_input(input: &Input, content_type: Option<&str>) -> Result<Manifest, JsValue> {
-    manifest::parse(input.bytes(), content_type).map_err(|e| manifest_error(&e, input))
+pub(crate) fn parse_arg(
+    value: &JsValue,
+    what: &str,
+    content_type: Option<&str>,
+) -> Result<Manifest, JsValue> {
+    if let Some(e) = oversized(value) {
+        return Err(to_js_error(&e, None));
+    }
+    let input = Input::from_js(value, what)?;
+    manifest::parse(input.bytes(), content_type).map_err(|e| manifest_error(&e, &input))
 }
 
 /// `parseManifest(bytes, contentType?)`: the typed manifest, or throws with code, path and
 /// position.
 #[wasm_bindgen(js_name = parseManifest)]
 pub fn parse_manifest(input: JsValue, content_type: Option<String>) -> Result<JsValue, JsValue> {
-    let input = Input::from_js(&input, "manifest")?;
-    let m = parse_input(&input, content_type.as_deref())?;
-    to_js(&manifest_value(&m))
+    let m = parse_arg(&input, "manifest", content_type.as_deref())?;
+    to_js(&manifest_out(&m))
 }
 
 /// One JS `Diagnostic`.
@@ -184,8 +244,14 @@ struct Diagnostic {
 /// where it is in the text, its position.
 #[wasm_bindgen(js_name = validateManifest)]
 pub fn validate_manifest(input: JsValue, content_type: Option<String>) -> Result<JsValue, JsValue> {
-    let input = Input::from_js(&input, "manifest")?;
-    let errors = manifest::validate(input.bytes(), content_type.as_deref());
+    let (input, errors) = match oversized(&input) {
+        Some(e) => (Input::Bytes(Vec::new()), vec![e]),
+        None => {
+            let input = Input::from_js(&input, "manifest")?;
+            let errors = manifest::validate(input.bytes(), content_type.as_deref());
+            (input, errors)
+        }
+    };
     let ranges = error_ranges(input.bytes(), &errors);
     let out: Vec<Diagnostic> = errors
         .iter()

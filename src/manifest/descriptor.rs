@@ -24,15 +24,19 @@ pub(super) fn required_str<'j>(
     key: &str,
     errors: &mut Errors,
 ) -> Option<&'j str> {
-    let path = child_path(parent, key);
+    // Paths are built only for errors: valid documents allocate none.
+    let path = || child_path(parent, key);
     match obj.get(key) {
         None => {
-            errors.push(ManifestError::FieldMissing { path, note: None });
+            errors.push(ManifestError::FieldMissing {
+                path: path(),
+                note: None,
+            });
             None
         }
         Some(Json::Str(s)) => Some(s),
         Some(v) => {
-            errors.push(type_error(path, "string", v));
+            errors.push(type_error(path(), "string", v));
             None
         }
     }
@@ -76,7 +80,7 @@ pub(super) fn optional_media_type(
 }
 
 pub(super) fn annotations(obj: &Json, parent: &str, errors: &mut Errors) -> Option<Annotations> {
-    let path = child_path(parent, "annotations");
+    let path = || child_path(parent, "annotations");
     match obj.get("annotations") {
         None => Some(Annotations::default()),
         Some(Json::Obj(members)) => {
@@ -88,7 +92,7 @@ pub(super) fn annotations(obj: &Json, parent: &str, errors: &mut Errors) -> Opti
                     other => {
                         ok = false;
                         errors.push(ManifestError::AnnotationNotString {
-                            path: child_path(&path, k),
+                            path: child_path(&path(), k),
                             actual: other.type_name(),
                         });
                     }
@@ -97,7 +101,7 @@ pub(super) fn annotations(obj: &Json, parent: &str, errors: &mut Errors) -> Opti
             ok.then_some(Annotations(out))
         }
         Some(v) => {
-            errors.push(type_error(path, "object", v));
+            errors.push(type_error(path(), "object", v));
             None
         }
     }
@@ -130,15 +134,15 @@ fn platform(v: &Json, path: &str, errors: &mut Errors) -> Option<Platform> {
     let before = errors.len();
     let mut p = Platform::default();
     for (key, slot) in [("architecture", &mut p.architecture), ("os", &mut p.os)] {
-        let child = child_path(path, key);
+        let child = || child_path(path, key);
         match v.get(key) {
-            None => errors.push(invalid(child, format!("{key} is required"))),
+            None => errors.push(invalid(child(), format!("{key} is required"))),
             Some(Json::Str(s)) if s.is_empty() => {
-                errors.push(invalid(child, format!("{key} must not be empty")))
+                errors.push(invalid(child(), format!("{key} must not be empty")))
             }
             Some(Json::Str(s)) => *slot = s.clone(),
             Some(other) => errors.push(invalid(
-                child,
+                child(),
                 format!("{key} must be a string, found {}", other.type_name()),
             )),
         }
@@ -174,7 +178,7 @@ fn platform(v: &Json, path: &str, errors: &mut Errors) -> Option<Platform> {
 /// Standard base64 (RFC 4648, padded), as Go's encoding/json decodes `[]byte`.
 fn base64_decode(s: &str) -> Option<Vec<u8>> {
     let b = s.as_bytes();
-    if !b.len().is_multiple_of(4) {
+    if b.len() & 3 != 0 {
         return None;
     }
     let value = |c: u8| -> Option<u32> {
@@ -206,9 +210,10 @@ fn base64_decode(s: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-fn size(v: &Json, path: String, errors: &mut Errors) -> Option<u64> {
+fn size(v: &Json, parent: &str, errors: &mut Errors) -> Option<u64> {
+    let path = || child_path(parent, "size");
     let bad = |value: String| ManifestError::SizeInvalid {
-        path: path.clone(),
+        path: path(),
         value,
     };
     match v {
@@ -226,7 +231,7 @@ fn size(v: &Json, path: String, errors: &mut Errors) -> Option<u64> {
             None
         }
         other => {
-            errors.push(type_error(path.clone(), "integer", other));
+            errors.push(type_error(path(), "integer", other));
             None
         }
     }
@@ -265,7 +270,7 @@ pub(super) fn descriptor(v: &Json, path: &str, errors: &mut Errors) -> Option<De
             });
             None
         }
-        Some(s) => size(s, child_path(path, "size"), errors),
+        Some(s) => size(s, path, errors),
     };
     let urls = match v.get("urls") {
         None => Vec::new(),

@@ -211,30 +211,77 @@ pub fn index_path(parent: &str, i: usize) -> String {
     format!("{parent}[{i}]")
 }
 
+/// One step of a path, kept symbolic so that paths are built only when reported.
+enum Step<'a> {
+    Root,
+    Key(&'a str),
+    Index(usize),
+}
+
+/// The path of arena node `at` (each node is `(parent, step)`).
+fn path_of(arena: &[(usize, Step<'_>)], mut at: usize) -> String {
+    let mut steps = Vec::new();
+    while let Some((parent, step)) = arena.get(at) {
+        if matches!(step, Step::Root) {
+            break;
+        }
+        steps.push(step);
+        at = *parent;
+    }
+    let mut path = String::new();
+    for step in steps.into_iter().rev() {
+        path = match step {
+            Step::Key(k) => child_path(&path, k),
+            Step::Index(i) => index_path(&path, *i),
+            Step::Root => path,
+        };
+    }
+    path
+}
+
+/// Whether member `i` repeats an earlier key (a linear scan for small objects, where it beats
+/// hashing; `seen` for large ones).
+fn repeats<'a>(
+    members: &'a [(String, Json)],
+    i: usize,
+    seen: &mut std::collections::HashSet<&'a str>,
+) -> bool {
+    let key = members[i].0.as_str();
+    if members.len() <= 16 {
+        members[..i].iter().any(|(k, _)| k == key)
+    } else {
+        !seen.insert(key)
+    }
+}
+
 /// Every repeated member key in the tree, as `(path of the object, key)`, in document order.
-/// Walks with an explicit stack (no recursion).
+/// Walks with an explicit stack (no recursion) and builds no path unless it reports one.
 pub fn duplicate_keys(root: &Json) -> Vec<(String, String)> {
     let mut found = Vec::new();
-    let mut stack: Vec<(String, &Json)> = vec![(String::new(), root)];
-    while let Some((path, value)) = stack.pop() {
+    let mut arena: Vec<(usize, Step<'_>)> = vec![(0, Step::Root)];
+    let mut stack: Vec<(usize, &Json)> = vec![(0, root)];
+    let mut seen = std::collections::HashSet::new();
+    while let Some((node, value)) = stack.pop() {
         match value {
             Json::Obj(members) => {
-                let mut seen = std::collections::HashSet::with_capacity(members.len());
-                for (k, _) in members {
-                    if !seen.insert(k.as_str()) {
-                        found.push((path.clone(), k.clone()));
+                seen.clear();
+                for i in 0..members.len() {
+                    if repeats(members, i, &mut seen) {
+                        found.push((path_of(&arena, node), members[i].0.clone()));
                     }
                 }
                 for (k, v) in members.iter().rev() {
                     if matches!(v, Json::Obj(_) | Json::Arr(_)) {
-                        stack.push((child_path(&path, k), v));
+                        arena.push((node, Step::Key(k)));
+                        stack.push((arena.len() - 1, v));
                     }
                 }
             }
             Json::Arr(items) => {
                 for (i, v) in items.iter().enumerate().rev() {
                     if matches!(v, Json::Obj(_) | Json::Arr(_)) {
-                        stack.push((index_path(&path, i), v));
+                        arena.push((node, Step::Index(i)));
+                        stack.push((arena.len() - 1, v));
                     }
                 }
             }
@@ -266,6 +313,25 @@ mod tests {
         assert_eq!(
             duplicate_keys(&j),
             vec![("x[0][\"a.b\"]".to_string(), "k".to_string())]
+        );
+    }
+
+    #[test]
+    fn duplicates_in_large_objects_and_repeated_thrice() {
+        let mut text = String::from("{");
+        for i in 0..40 {
+            text.push_str(&format!("\"k{i}\":{i},"));
+        }
+        text.push_str("\"k7\":1,\"k7\":2,\"z\":{\"a\":1,\"a\":2,\"a\":3}}");
+        let j = parse(text.as_bytes()).unwrap_or(Json::Null);
+        assert_eq!(
+            duplicate_keys(&j),
+            vec![
+                (String::new(), "k7".to_string()),
+                (String::new(), "k7".to_string()),
+                ("z".to_string(), "a".to_string()),
+                ("z".to_string(), "a".to_string()),
+            ]
         );
     }
 
