@@ -1,2 +1,332 @@
-// Registry credentials (in progress).
-export {};
+// Registry credentials the way the kubelet finds them, for every environment (no file or
+// process access here: node-auth.js adds that in Node). The rules live in Rust (src/auth/);
+// this file drives a lookup: it asks the core which provider callbacks and credential helpers
+// to call, calls them (awaiting Promises in the *Async methods), hands the answers back and
+// shapes the result. See auth.d.ts for the types.
+import * as gen from "./gen/pullspec.js";
+import { PullspecError } from "./errors.js";
+
+const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+const REDACTED = "<redacted>";
+/** Where node-auth.js installs the runner of docker credential helpers (`credentialHelpers: true`). */
+const HELPER_RUNNER = Symbol.for("pullspec.dockerCredentialHelper");
+
+function requireString(value, what) {
+  if (typeof value !== "string") {
+    throw new PullspecError(`${what} must be a string, got ${value === null ? "null" : typeof value}`, {
+      code: "INVALID_ARGUMENT",
+    });
+  }
+}
+
+const isThenable = (v) => v !== null && (typeof v === "object" || typeof v === "function") && typeof v.then === "function";
+
+/** The printable form of a credential: every secret replaced by `<redacted>` (empty stays empty). */
+function redacted(c) {
+  const out = { username: c.username, password: c.password ? REDACTED : "" };
+  if (c.email !== undefined) out.email = c.email;
+  if (c.identityToken !== undefined) out.identityToken = c.identityToken ? REDACTED : "";
+  if (c.registryToken !== undefined) out.registryToken = c.registryToken ? REDACTED : "";
+  out.key = c.key;
+  out.source = c.source;
+  return out;
+}
+
+/**
+ * One credential a lookup returned. The fields hold the real secrets (that is what they are
+ * for), but every printed form redacts them: `String(c)` is `user:<redacted>`, `JSON.stringify`
+ * and `util.inspect`/`console.log` show `"<redacted>"`.
+ */
+class Credential {
+  constructor(fields) {
+    Object.assign(this, fields);
+  }
+  toString() {
+    return `${this.username}:${REDACTED}`;
+  }
+  toJSON() {
+    return redacted(this);
+  }
+  [INSPECT](depth, options, inspect) {
+    const shown = redacted(this);
+    return typeof inspect === "function" ? `Credential ${inspect(shown, options)}` : `Credential ${JSON.stringify(shown)}`;
+  }
+}
+
+/** Prefixes a PullspecError's message with where the input came from. */
+function named(e, source) {
+  if (e?.name === "PullspecError" && source) {
+    e.message = `${source}: ${e.message}`;
+    e.source = source;
+  }
+  return e;
+}
+
+/**
+ * The credentials of one image pull: the pod's pull secrets, the node's credential files and
+ * credential-provider plugins, looked up in the kubelet's order. See auth.d.ts.
+ */
+export class Keyring {
+  #core = new gen.KeyringCore();
+  /** Per provider config (core index): `{ callback, config }`. */
+  #providers = [];
+  /** Per file added with credential helpers (core index): `(helperName) => (serverUrl) => answer`. */
+  #helpers = [];
+  #now;
+  #onCallError;
+  #inline = 0;
+
+  /**
+   * @param {{ now?: () => number, onProviderError?: (error: unknown, call: object) => void }} [options]
+   */
+  constructor(options = {}) {
+    this.#now = typeof options.now === "function" ? options.now : Date.now;
+    this.#onCallError = typeof options.onProviderError === "function" ? options.onProviderError : null;
+  }
+
+  /** Adds pod pull Secret(s): an object, JSON text or YAML text (several documents or a List allowed). */
+  addPullSecret(secret) {
+    this.#core.add_pull_secret(secret);
+  }
+
+  /** Adds a node credential file (`config.json` or `.dockercfg`, detected by content unless `format` says). */
+  addDockerConfig(text, options = {}) {
+    requireString(text, "docker config");
+    const source = options.source ?? `inline#${++this.#inline}`;
+    const runner = this.#helperRunner(options.credentialHelpers);
+    try {
+      const summary = this.#core.add_docker_config(text, source, options.format ?? undefined, runner !== null);
+      if (runner) this.#helpers.push(runner);
+      return summary;
+    } catch (e) {
+      throw named(e, source);
+    }
+  }
+
+  /**
+   * Applies the kubelet's credential-file search to files read by `read(path)` (content, or
+   * null/undefined when missing; throwing means unreadable) and adds the file it uses.
+   */
+  addKubeletConfig(read, options = {}) {
+    if (typeof read !== "function") {
+      throw new PullspecError("addKubeletConfig needs a read(path) function", { code: "INVALID_ARGUMENT" });
+    }
+    const runner = this.#helperRunner(options.credentialHelpers);
+    const { rootDir, cwd, home } = searchOptions(options);
+    const reads = gen.kubelet_search_path(rootDir, cwd, home).map(({ path }) => {
+      try {
+        const content = read(path);
+        return typeof content === "string" ? { content } : { missing: true };
+      } catch (e) {
+        return { error: String(e?.message ?? e) };
+      }
+    });
+    const out = this.#core.add_kubelet_config(rootDir, cwd, home, reads, runner !== null);
+    if (runner && out.used) this.#helpers.push(runner);
+    return out;
+  }
+
+  /**
+   * Adds a CredentialProviderConfig (object, JSON or YAML text); `provider(request, { provider })`
+   * answers each CredentialProviderRequest with a CredentialProviderResponse (or a Promise of one).
+   */
+  addCredentialProvider(config, provider) {
+    if (typeof provider !== "function") {
+      throw new PullspecError("addCredentialProvider needs a provider function (request) => response", {
+        code: "INVALID_ARGUMENT",
+      });
+    }
+    const validated = this.#core.add_provider_config(config);
+    this.#providers.push({ callback: provider, config: validated });
+    return validated;
+  }
+
+  /** The credentials for `image`, in the order the runtime tries them. */
+  lookup(image, options = {}) {
+    return this.#sync(image, options, (s) => credentials(s.finish(this.#core)));
+  }
+
+  /** `lookup`, awaiting providers and helpers that answer with Promises. */
+  lookupAsync(image, options = {}) {
+    return this.#async(image, options, (s) => credentials(s.finish(this.#core)));
+  }
+
+  /** Why `lookup` returns what it does; every secret redacted. */
+  explain(image, options = {}) {
+    return this.#sync(image, options, (s) => s.explain(this.#core));
+  }
+
+  /** `explain`, awaiting asynchronous providers. */
+  explainAsync(image, options = {}) {
+    return this.#async(image, options, (s) => s.explain(this.#core));
+  }
+
+  /** `{ credentials, explanation }` from one lookup (plugins run once). */
+  resolve(image, options = {}) {
+    return this.#sync(image, options, (s) => ({ credentials: credentials(s.finish(this.#core)), explanation: s.explain(this.#core) }));
+  }
+
+  /** `resolve`, awaiting asynchronous providers. */
+  resolveAsync(image, options = {}) {
+    return this.#async(image, options, (s) => ({ credentials: credentials(s.finish(this.#core)), explanation: s.explain(this.#core) }));
+  }
+
+  /** Secrets the kubelet ignores (wrong type, data under the wrong key, ...), with reasons. */
+  get warnings() {
+    return this.#core.warnings();
+  }
+
+  toString() {
+    const s = this.#core.summary();
+    return `Keyring(${s.secretKeys.length} secret keys, ${s.nodeKeys.length} node keys, ${s.providers.length} providers)`;
+  }
+
+  toJSON() {
+    return this.#core.summary();
+  }
+
+  [INSPECT](depth, options, inspect) {
+    const s = this.#core.summary();
+    return typeof inspect === "function" ? `Keyring ${inspect(s, options)}` : `Keyring ${JSON.stringify(s)}`;
+  }
+
+  #helperRunner(flag) {
+    if (flag === undefined || flag === false || flag === null) return null;
+    if (typeof flag === "function") return flag;
+    if (flag === true) {
+      const runner = Keyring[HELPER_RUNNER];
+      if (typeof runner !== "function") {
+        throw new PullspecError(
+          "credentialHelpers: true runs docker-credential-* programs, which needs Node; elsewhere pass credentialHelpers: (name) => (serverUrl) => credential",
+          { code: "INVALID_ARGUMENT" },
+        );
+      }
+      return runner;
+    }
+    throw new PullspecError("credentialHelpers must be true, false or a function", { code: "INVALID_ARGUMENT" });
+  }
+
+  #begin(image, options) {
+    requireString(image, "image");
+    return this.#core.begin(image, Boolean(options?.raw), Number(this.#now()));
+  }
+
+  #invoke(call) {
+    if (call.kind === "provider") {
+      const p = this.#providers[call.config];
+      const spec = p.config.providers.find((s) => s.name === call.provider);
+      return p.callback(call.request, { provider: spec });
+    }
+    return this.#helpers[call.config](call.helper)(call.serverUrl);
+  }
+
+  #answer(session, call, out) {
+    const o =
+      call.kind === "provider"
+        ? session.provider_output(this.#core, call.index, out)
+        : session.helper_answer(call.index, out ?? null);
+    if (!o.ok) this.#report(new PullspecError(o.message, { code: o.code }), call);
+  }
+
+  #fail(session, call, e) {
+    const code = typeof e?.code === "string" ? e.code : call.kind === "provider" ? "PROVIDER_FAILED" : "HELPER_FAILED";
+    session.call_failed(call.index, code, String(e?.message ?? e));
+    this.#report(e, call);
+  }
+
+  #report(e, call) {
+    if (this.#onCallError) {
+      const { kind, provider, helper, serverUrl, request } = call;
+      this.#onCallError(e, { kind, provider, helper, serverUrl, image: request?.image });
+    }
+  }
+
+  #sync(image, options, done) {
+    const session = this.#begin(image, options);
+    try {
+      for (const call of session.calls()) {
+        let out;
+        try {
+          out = this.#invoke(call);
+        } catch (e) {
+          this.#fail(session, call, e);
+          continue;
+        }
+        if (isThenable(out)) {
+          out.then(undefined, () => {}); // not awaited: keep its rejection from going unhandled
+          const who = call.kind === "provider" ? `credential provider ${JSON.stringify(call.provider)}` : `credential helper ${JSON.stringify(call.helper)}`;
+          throw new PullspecError(`${who} answered with a Promise: use lookupAsync (or explainAsync/resolveAsync)`, {
+            code: "PROVIDER_ASYNC",
+            provider: call.provider ?? call.helper,
+          });
+        }
+        this.#answer(session, call, out);
+      }
+      return done(session);
+    } finally {
+      session.free();
+    }
+  }
+
+  async #async(image, options, done) {
+    const session = this.#begin(image, options);
+    try {
+      for (const call of session.calls()) {
+        let out;
+        try {
+          out = await this.#invoke(call);
+        } catch (e) {
+          this.#fail(session, call, e);
+          continue;
+        }
+        this.#answer(session, call, out);
+      }
+      return done(session);
+    } finally {
+      session.free();
+    }
+  }
+}
+
+function credentials(result) {
+  return result.credentials.map((c) => new Credential(c));
+}
+
+function searchOptions(options = {}) {
+  const proc = globalThis.process;
+  const rootDir = options.rootDir ?? undefined;
+  const cwd = options.cwd ?? (typeof proc?.cwd === "function" ? proc.cwd() : "/");
+  const home = "home" in options ? options.home ?? undefined : proc?.env?.HOME;
+  requireString(cwd, "cwd");
+  return { rootDir, cwd, home };
+}
+
+/** The kubelet's URL glob match (`URLsMatchStr`): does keyring key `pattern` match `target`? */
+export function registryPatternMatches(pattern, target) {
+  requireString(pattern, "pattern");
+  requireString(target, "target");
+  return gen.registryPatternMatches(pattern, target);
+}
+
+/** Does a lookup key fall back to `index.docker.io` credentials (a Docker Hub name)? */
+export function isDefaultRegistryMatch(image) {
+  requireString(image, "image");
+  return gen.isDefaultRegistryMatch(image);
+}
+
+/** Decodes a docker config `auth` field (base64 of `user:pass`) as the kubelet does. */
+export function decodeDockerAuth(auth) {
+  requireString(auth, "auth");
+  return gen.decodeDockerAuth(auth);
+}
+
+/** The paths the kubelet tries for the node's credential file, in order. */
+export function kubeletConfigSearchPath(options = {}) {
+  const { rootDir, cwd, home } = searchOptions(options);
+  return gen.kubelet_search_path(rootDir, cwd, home).map((p) => p.path);
+}
+
+/** Validates a CredentialProviderConfig (object, JSON or YAML text) as the kubelet does. */
+export function parseCredentialProviderConfig(config) {
+  return gen.parseCredentialProviderConfig(config);
+}

@@ -1,1 +1,72 @@
-export {};
+// Types of pullspec's Node-only credential functions: reading the kubelet's files, running
+// credential-provider plugins and docker credential helpers. Exported by the package's Node
+// entry only. Importing it in Node also makes `credentialHelpers: true` work (see auth.d.ts).
+
+import type {
+  Keyring,
+  KubeletConfigResult,
+  CredentialProviderCallback,
+  CredentialHelperAnswer,
+} from "./auth.js";
+
+/**
+ * Reads the node's credential file the way the kubelet does: `kubeletConfigSearchPath` in order;
+ * a missing or unreadable file, or one that does not decode, is skipped; the first that decodes
+ * is used (even when empty) and nothing after it is consulted.
+ *
+ * @param options.rootDir the kubelet's `--root-dir` (default `/var/lib/kubelet`).
+ * @param options.cwd the kubelet's working directory (default `process.cwd()`).
+ * @param options.home the kubelet's `$HOME` (default `process.env.HOME`; `undefined` = unset).
+ * @param options.keyring add to this keyring (default: a new one).
+ * @param options.credentialHelpers also ask the docker credential helpers the file names (opt-in; the kubelet never does).
+ * @example
+ * const { keyring, used, report } = loadKubeletConfig({ rootDir: "/var/lib/kubelet" });
+ * for (const r of report) console.log(r.path, r.status, r.reason);
+ */
+export function loadKubeletConfig(options?: {
+  rootDir?: string;
+  cwd?: string;
+  home?: string;
+  keyring?: Keyring;
+  keyringOptions?: ConstructorParameters<typeof Keyring>[0];
+  credentialHelpers?: boolean;
+}): KubeletConfigResult & { keyring: Keyring };
+
+/**
+ * A provider callback that runs exec plugins as the kubelet does: `binDir/<name> args...` with
+ * the process environment plus the provider's `env`, the CredentialProviderRequest JSON on
+ * stdin, the CredentialProviderResponse JSON read from stdout.
+ *
+ * `providerConfig` is the CredentialProviderConfig (object, JSON or YAML text; the provider is
+ * picked by the name the keyring passes) or one provider entry; omitted, the keyring's own
+ * provider entry is used.
+ *
+ * The callback is synchronous (`spawnSync`) unless `options.async`, which returns Promises (use
+ * `lookupAsync` then).
+ * @param options.timeoutMs kill the plugin after this long (default 60000, the kubelet's minute).
+ * @param options.env environment for the plugin instead of `process.env` (the provider's `env` still wins).
+ * @throws (from the callback) PullspecError `PROVIDER_FAILED` with `provider`, `reason`
+ * (`spawn`, `timeout`, `exit`), `exitCode` and the `stderr` tail; `PROVIDER_RESPONSE_INVALID`
+ * when stdout is not JSON.
+ * @example
+ * keyring.addCredentialProvider(configYaml, execCredentialProvider("/usr/libexec/kubelet-plugins", configYaml));
+ */
+export function execCredentialProvider(
+  binDir: string,
+  providerConfig?: object | string,
+  options?: { timeoutMs?: number; env?: Record<string, string>; async?: boolean },
+): CredentialProviderCallback;
+
+/**
+ * Runs `docker-credential-<name> get` (from PATH) with a server address on stdin and decodes
+ * `{ServerURL, Username, Secret}`; the username `<token>` means an identity token. Returns null
+ * when the helper holds nothing for the server (`credentials not found in native keychain`).
+ * Nothing runs a helper unless asked: `credentialHelpers: true` in `addDockerConfig` or
+ * `loadKubeletConfig` uses this function.
+ * @throws (from the returned function) PullspecError `HELPER_FAILED` (`helper`, `serverUrl`,
+ * `exitCode`, `stderr` tail) or `HELPER_RESPONSE_INVALID`.
+ */
+export function dockerCredentialHelper(
+  name: string,
+  options?: { timeoutMs?: number; env?: Record<string, string | undefined> },
+): (serverUrl: string) => CredentialHelperAnswer;

@@ -28,7 +28,6 @@
 
 use crate::error::Coded;
 use serde_json::{Map, Number, Value};
-use std::collections::HashMap;
 use std::fmt;
 use yaml_rust2::parser::{Event, Parser, Tag};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
@@ -127,6 +126,7 @@ enum Frame {
 
 struct Open {
     frame: Frame,
+    start: Marker,
     anchor: usize,
     nodes: usize,
     height: usize,
@@ -141,7 +141,8 @@ struct Stored {
 struct Builder<'t> {
     text: &'t str,
     stack: Vec<Open>,
-    anchors: HashMap<usize, Stored>,
+    /// Anchored values by anchor id (the parser numbers anchors from 1).
+    anchors: Vec<Option<Stored>>,
     root: Option<Value>,
     expanded: usize,
     budget: usize,
@@ -153,7 +154,7 @@ fn load(text: &str, one: bool) -> Result<Vec<Option<Value>>, PartialParse> {
     let mut b = Builder {
         text,
         stack: Vec::new(),
-        anchors: HashMap::new(),
+        anchors: Vec::new(),
         root: None,
         expanded: 0,
         budget: alias_budget(text),
@@ -258,6 +259,7 @@ impl Builder<'_> {
         }
         self.stack.push(Open {
             frame,
+            start: mark,
             anchor,
             nodes: 1,
             height: 1,
@@ -270,11 +272,11 @@ impl Builder<'_> {
             return Err(self.error_at(mark, "unbalanced end of a collection".into()));
         };
         let value = finish(open.frame);
-        self.complete(value, open.anchor, open.nodes, open.height, mark)
+        self.complete(value, open.anchor, open.nodes, open.height, open.start)
     }
 
     fn alias(&mut self, id: usize, mark: Marker) -> Result<(), YamlError> {
-        let Some(stored) = self.anchors.get(&id) else {
+        let Some(Some(stored)) = self.anchors.get(id) else {
             return Err(self.error_at(
                 mark,
                 "alias to an anchor that is not complete yet (a recursive alias)".into(),
@@ -298,7 +300,8 @@ impl Builder<'_> {
         self.complete(value, 0, nodes, height, mark)
     }
 
-    /// A node is complete: remember its anchor and attach it to its parent.
+    /// A node is complete (`mark` is where it starts): remember its anchor and attach it to its
+    /// parent.
     fn complete(
         &mut self,
         value: Value,
@@ -308,14 +311,14 @@ impl Builder<'_> {
         mark: Marker,
     ) -> Result<(), YamlError> {
         if anchor > 0 {
-            self.anchors.insert(
-                anchor,
-                Stored {
-                    value: value.clone(),
-                    nodes,
-                    height,
-                },
-            );
+            if self.anchors.len() <= anchor {
+                self.anchors.resize_with(anchor + 1, || None);
+            }
+            self.anchors[anchor] = Some(Stored {
+                value: value.clone(),
+                nodes,
+                height,
+            });
         }
         let Some(parent) = self.stack.last_mut() else {
             self.root = Some(value);
@@ -340,9 +343,7 @@ impl Builder<'_> {
                 Some((None, _)) => merges.push(value),
                 Some((Some(k), key_mark)) => {
                     if map.contains_key(&k) {
-                        return Err(
-                            self.error_at(key_mark, format!("duplicate mapping key {k:?}"))
-                        );
+                        return Err(self.error_at(key_mark, format!("duplicate mapping key {k:?}")));
                     }
                     map.insert(k, value);
                 }
@@ -415,7 +416,7 @@ fn resolve_plain(text: String) -> Value {
         return Value::Number(n);
     }
     if is_yaml_float(&plain) {
-        if let Some(n) = plain.parse::<f64>().ok().and_then(Number::from_f64) {
+        if let Some(n) = json_float(&plain) {
             return Value::Number(n);
         }
     }
@@ -448,6 +449,32 @@ fn parse_int(s: &str) -> Option<Number> {
         }
     } else {
         Some(Number::from(magnitude))
+    }
+}
+
+/// A YAML float as a JSON number, through serde_json's float parser (the one the crate already
+/// carries): `+` and leading zeros dropped, `.5` -> `0.5`, `1.` -> `1.0`, `1.e3` -> `1.0e3`.
+fn json_float(plain: &str) -> Option<Number> {
+    let unsigned = plain.strip_prefix('+').unwrap_or(plain);
+    let (sign, body) = match unsigned.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", unsigned),
+    };
+    let (mantissa, exponent) = match body.find(['e', 'E']) {
+        Some(i) => body.split_at(i),
+        None => (body, ""),
+    };
+    let mantissa = mantissa.trim_start_matches('0');
+    let lead = if mantissa.is_empty() || mantissa.starts_with('.') {
+        "0"
+    } else {
+        ""
+    };
+    let trail = if mantissa.ends_with('.') { "0" } else { "" };
+    let text = format!("{sign}{lead}{mantissa}{trail}{exponent}");
+    match serde_json::from_str::<Value>(&text).ok()? {
+        Value::Number(n) => Some(n),
+        _ => None,
     }
 }
 
@@ -509,15 +536,18 @@ mod tests {
             ("a: 0777", json!({"a": 511})),
             ("a: 0o17", json!({"a": 15})),
             ("a: 0b101", json!({"a": 5})),
-            ("a: 08", json!({"a": 8.0})),
+            ("a: 08", json!({"a": 8})),
             ("a: 1.5", json!({"a": 1.5})),
             ("a: .5e1", json!({"a": 5.0})),
             ("a: 1e3", json!({"a": 1000.0})),
+            ("a: +1.", json!({"a": 1.0})),
+            ("a: -.5", json!({"a": -0.5})),
+            ("a: 1.e2", json!({"a": 100.0})),
+            ("a: 1e999", json!({"a": "1e999"})),
+            ("a: 0.0", json!({"a": 0.0})),
+            ("a: 007.5", json!({"a": 7.5})),
             ("a: .inf", json!({"a": ".inf"})),
-            (
-                "a: 99999999999999999999",
-                json!({"a": 1e20}),
-            ),
+            ("a: 99999999999999999999", json!({"a": 1e20})),
             ("a: -9223372036854775808", json!({"a": i64::MIN})),
             ("a: 18446744073709551615", json!({"a": u64::MAX})),
             ("a: 1.2.3", json!({"a": "1.2.3"})),
@@ -533,8 +563,8 @@ mod tests {
             ("a: 2001-12-14", json!({"a": "2001-12-14"})),
             ("y: n", json!({"true": false})),
             (
-                "1: x\ntrue: y\n~: z",
-                json!({"1": "x", "true": "y", "null": "z"}),
+                "1: x\ntrue: v\n~: z",
+                json!({"1": "x", "true": "v", "null": "z"}),
             ),
         ];
         for (text, want) in cases {
@@ -594,7 +624,7 @@ mod tests {
         let mut text = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
         for i in 1..10 {
             let prev = format!("*a{}", i - 1);
-            let items = vec![prev.as_str(); 9].join(", ");
+            let items = [prev.as_str(); 9].join(", ");
             text.push_str(&format!("a{i}: &a{i} [{items}]\n"));
         }
         let err = parse_yaml(&text).unwrap_err();
@@ -628,9 +658,9 @@ mod tests {
             ("a: 1\nb: [1, 2\n", 3, 1, 14, "expected ',' or ']'"),
             ("a: 1\n  b: 2\n", 2, 4, 8, "mapping values are not allowed"),
             ("é: 1\né: 2\n", 2, 1, 6, "duplicate mapping key \"é\""),
-            ("? [a]\n: 1\n", 2, 3, 9, "mapping keys must be scalars"),
+            ("? [a]\n: 1\n", 1, 3, 2, "mapping keys must be scalars"),
             ("a: *nope\n", 1, 4, 3, "unknown anchor"),
-            ("a: \"unterminated\n", 2, 1, 17, "unexpected end of stream"),
+            ("a: \"unterminated\n", 1, 4, 3, "unexpected end of stream"),
         ];
         for (text, line, column, offset, message) in cases {
             let err = parse_yaml(text).unwrap_err();

@@ -60,11 +60,12 @@ pub struct ConfigEntry {
 impl ConfigEntry {
     /// The credential the kubelet's keyring stores for this entry.
     pub fn credential(&self) -> Credential {
-        Credential {
-            username: self.username.clone(),
-            password: self.password.clone(),
-            email: self.email.clone(),
-        }
+        // The kubelet's keyring keeps username, password and email only.
+        Credential::new(
+            self.username.clone(),
+            self.password.clone(),
+            self.email.clone(),
+        )
     }
 }
 
@@ -129,6 +130,12 @@ impl fmt::Display for AuthError {
             ),
             AuthError::NotUtf8 => f.write_str("decoded auth is not UTF-8 text"),
         }
+    }
+}
+
+impl Coded for AuthError {
+    fn code(&self) -> &'static str {
+        "AUTH_INVALID"
     }
 }
 
@@ -264,6 +271,19 @@ fn string_field(
     }
 }
 
+/// Sorts `(name, value)` pairs by name (stable). An insertion sort: the lists are short and
+/// already in order (serde_json's map iterates by key), and `slice::sort` would add several
+/// kilobytes of wasm per element type.
+pub fn sort_by_name<T>(pairs: &mut [(String, T)]) {
+    for i in 1..pairs.len() {
+        let mut j = i;
+        while j > 0 && pairs[j - 1].0 > pairs[j].0 {
+            pairs.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+}
+
 /// Decodes one entry (`DockerConfigEntry.UnmarshalJSON`); `key` and `path` name it in errors.
 pub fn decode_entry(value: &Value, key: &str, path: &str) -> Result<ConfigEntry, ConfigError> {
     let obj = match value {
@@ -316,7 +336,7 @@ fn decode_map(value: &Value, path: &str) -> Result<Vec<(String, ConfigEntry)>, C
     for (key, v) in obj {
         entries.push((key.clone(), decode_entry(v, key, &child_path(path, key))?));
     }
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    sort_by_name(&mut entries);
     Ok(entries)
 }
 
@@ -344,7 +364,7 @@ fn string_map(value: Option<&Value>, path: &str) -> Result<Vec<(String, String)>
             }
         }
     }
-    out.sort();
+    sort_by_name(&mut out);
     Ok(out)
 }
 
@@ -457,6 +477,7 @@ mod tests {
         ];
         for (field, kind) in bad {
             let err = decode_auth(field).unwrap_err();
+            assert_eq!(err.code(), "AUTH_INVALID");
             let got = match err {
                 AuthError::Base64(_) => "base64",
                 AuthError::NoColon => "colon",
@@ -555,6 +576,18 @@ mod tests {
         assert_eq!(cfg.helper_for("gcr.io"), Some("gcloud"));
         assert_eq!(cfg.helper_for("r.io"), Some("desktop"));
         assert!(!format!("{cfg:?}").contains("tok\""));
+    }
+
+    #[test]
+    fn pairs_sort_by_name_stably() {
+        let mut v = vec![
+            ("b".to_string(), 1),
+            ("a".into(), 2),
+            ("b".into(), 3),
+            ("".into(), 4),
+        ];
+        sort_by_name(&mut v);
+        assert_eq!(v.iter().map(|p| p.1).collect::<Vec<_>>(), [4, 2, 1, 3]);
     }
 
     #[test]

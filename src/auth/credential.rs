@@ -53,10 +53,13 @@ impl From<String> for SecretString {
     }
 }
 
-/// One registry credential as the kubelet hands it to the runtime: username, password, email.
+/// One registry credential as the kubelet hands it to the runtime: username, password, email
+/// (its `AuthConfig`), plus the identity and registry tokens of CRI's `AuthConfig`, which only
+/// docker credential helpers fill in here (the kubelet never reads them from files).
 ///
-/// `Debug` prints `Credential { username: "foo", password: <redacted>, email: "" }` and
-/// `Display` prints `foo:<redacted>`; [`Credential::expose_password`] reveals the password.
+/// `Debug` prints `Credential { username: "foo", password: <redacted>, email: "" }` (tokens
+/// only when set, redacted too) and `Display` prints `foo:<redacted>`;
+/// [`Credential::expose_password`] reveals the password.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Credential {
     /// The user name (may be empty: the kubelet accepts `base64(":pass")`).
@@ -65,6 +68,10 @@ pub struct Credential {
     pub password: SecretString,
     /// The e-mail address some old `.dockercfg` files carry; empty when absent.
     pub email: String,
+    /// An OAuth identity token (a docker credential helper answering `Username: "<token>"`).
+    pub identity_token: Option<SecretString>,
+    /// A bearer token for the registry itself.
+    pub registry_token: Option<SecretString>,
 }
 
 impl Credential {
@@ -78,6 +85,16 @@ impl Credential {
             username: username.into(),
             password: password.into(),
             email: email.into(),
+            identity_token: None,
+            registry_token: None,
+        }
+    }
+
+    /// A credential that is only an identity token (docker's `Username: "<token>"`).
+    pub fn identity_token(token: impl Into<SecretString>) -> Self {
+        Credential {
+            identity_token: Some(token.into()),
+            ..Credential::default()
         }
     }
 
@@ -86,19 +103,29 @@ impl Credential {
         self.password.expose()
     }
 
-    /// True when both username and password are empty (an anonymous entry).
+    /// True when username, password and tokens are all empty (an anonymous entry).
     pub fn is_anonymous(&self) -> bool {
-        self.username.is_empty() && self.password.is_empty()
+        let empty = |t: &Option<SecretString>| t.as_ref().is_none_or(SecretString::is_empty);
+        self.username.is_empty()
+            && self.password.is_empty()
+            && empty(&self.identity_token)
+            && empty(&self.registry_token)
     }
 }
 
 impl fmt::Debug for Credential {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credential")
-            .field("username", &self.username)
+        let mut d = f.debug_struct("Credential");
+        d.field("username", &self.username)
             .field("password", &self.password)
-            .field("email", &self.email)
-            .finish()
+            .field("email", &self.email);
+        if let Some(t) = &self.identity_token {
+            d.field("identity_token", t);
+        }
+        if let Some(t) = &self.registry_token {
+            d.field("registry_token", t);
+        }
+        d.finish()
     }
 }
 
@@ -131,6 +158,12 @@ mod tests {
             r#"Credential { username: "foo", password: <redacted>, email: "a@b.c" }"#
         );
         assert_eq!(c.to_string(), "foo:<redacted>");
+        let mut t = Credential::identity_token("tok-secret");
+        t.registry_token = Some("reg-secret".into());
+        let printed = format!("{t:?} {t}");
+        assert!(!printed.contains("secret"), "{printed}");
+        assert!(printed.contains("identity_token: <redacted>"), "{printed}");
+        assert!(!t.is_anonymous());
     }
 
     #[test]

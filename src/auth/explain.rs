@@ -96,8 +96,9 @@ pub fn explain_lookup(union: &UnionKeyring, lookup_key: &str) -> Explanation {
     }
 }
 
-impl fmt::Display for Explanation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Explanation {
+    /// The `lookup KEY` line and one line per key considered, fallback and ignored key.
+    pub fn write_keys(&self, f: &mut dyn fmt::Write) -> fmt::Result {
         writeln!(f, "lookup {}", self.result.lookup_key)?;
         for c in &self.considered {
             match &c.verdict {
@@ -116,6 +117,11 @@ impl fmt::Display for Explanation {
                 r.raw_key, r.reason, r.source
             )?;
         }
+        Ok(())
+    }
+
+    /// The ordered credentials (passwords redacted), or the anonymous-pull line.
+    pub fn write_credentials(&self, f: &mut dyn fmt::Write) -> fmt::Result {
         if self.result.credentials.is_empty() {
             return writeln!(f, "no credentials: the image is pulled anonymously");
         }
@@ -131,6 +137,13 @@ impl fmt::Display for Explanation {
             )?;
         }
         Ok(())
+    }
+}
+
+impl fmt::Display for Explanation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_keys(f)?;
+        self.write_credentials(f)
     }
 }
 

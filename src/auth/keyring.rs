@@ -125,8 +125,9 @@ impl Keyring {
             Ok(key) => {
                 let list = self.creds.entry(key.clone()).or_default();
                 if list.is_empty() {
-                    self.index.push(key);
-                    self.index.sort_by(|a, b| b.cmp(a));
+                    // Keep the index in reverse byte order without a sort (smaller wasm).
+                    let at = self.index.partition_point(|k| k.as_str() > key.as_str());
+                    self.index.insert(at, key);
                 }
                 list.push(SourcedCredential { credential, source });
             }

@@ -14,6 +14,8 @@
 //! - [`explain`]: why a lookup returned what it did.
 //! - [`challenge`]: `WWW-Authenticate` parsing.
 //! - [`credential`]: redacting secret types.
+//! - [`helpers`]: docker credential helpers (opt-in; the kubelet never runs them).
+//! - [`lookup`]: the whole keyring of a pull and a lookup in it as a sans-IO state machine.
 //!
 //! The kubelet's order for a pull: the image's repository name is the lookup key
 //! (`nginx` -> `docker.io/library/nginx`); credentials from the pod's pull secrets come first,
@@ -26,7 +28,9 @@ pub mod credential;
 pub mod duration;
 pub mod explain;
 pub mod glob;
+pub mod helpers;
 pub mod keyring;
+pub mod lookup;
 pub mod provider;
 pub mod provider_cache;
 pub mod search_path;

@@ -20,6 +20,7 @@ use crate::auth::credential::Credential;
 use crate::auth::duration::parse_go_duration;
 use crate::auth::glob::{explain_match, parse_schemeless_url, urls_match, Mismatch};
 use crate::error::Coded;
+use crate::yaml::{parse_json_or_yaml, YamlError};
 use serde_json::{Map, Value};
 use std::fmt;
 
@@ -57,6 +58,8 @@ pub enum ProviderError {
         /// Byte offset.
         offset: usize,
     },
+    /// The config text is neither JSON nor YAML (`PROVIDER_CONFIG_INVALID`).
+    ConfigYaml(YamlError),
     /// The config fails decoding or validation (`PROVIDER_CONFIG_INVALID`); all issues listed.
     ConfigInvalid(Vec<FieldIssue>),
     /// A plugin response is unusable (`PROVIDER_RESPONSE_INVALID`); the kubelet then uses no
@@ -78,6 +81,7 @@ impl fmt::Display for ProviderError {
                 f,
                 "credential provider config is not valid JSON at byte {offset}: {message}"
             ),
+            ProviderError::ConfigYaml(e) => write!(f, "credential provider config is {e}"),
             ProviderError::ConfigInvalid(issues) => {
                 f.write_str("invalid credential provider config: ")?;
                 for (i, is) in issues.iter().enumerate() {
@@ -103,9 +107,9 @@ impl fmt::Display for ProviderError {
 impl Coded for ProviderError {
     fn code(&self) -> &'static str {
         match self {
-            ProviderError::ConfigSyntax { .. } | ProviderError::ConfigInvalid(_) => {
-                "PROVIDER_CONFIG_INVALID"
-            }
+            ProviderError::ConfigSyntax { .. }
+            | ProviderError::ConfigYaml(_)
+            | ProviderError::ConfigInvalid(_) => "PROVIDER_CONFIG_INVALID",
             ProviderError::ResponseInvalid { .. } => "PROVIDER_RESPONSE_INVALID",
             ProviderError::UnknownProvider(_) => "PROVIDER_UNKNOWN",
         }
@@ -113,6 +117,7 @@ impl Coded for ProviderError {
     fn offset(&self) -> Option<usize> {
         match self {
             ProviderError::ConfigSyntax { offset, .. } => Some(*offset),
+            ProviderError::ConfigYaml(e) => Some(e.offset),
             _ => None,
         }
     }
@@ -127,6 +132,11 @@ impl Coded for ProviderError {
         match self {
             ProviderError::ResponseInvalid { provider, .. }
             | ProviderError::UnknownProvider(provider) => vec![("provider", provider.clone())],
+            ProviderError::ConfigYaml(e) => {
+                let mut f = vec![("cause", e.code().to_string())];
+                f.extend(e.fields());
+                f
+            }
             _ => Vec::new(),
         }
     }
@@ -223,6 +233,13 @@ pub fn parse_provider_config(text: &str) -> Result<CredentialProviderConfig, Pro
         message: e.to_string(),
         offset: offset_of(text, e.line(), e.column()),
     })?;
+    provider_config_from_value(&value)
+}
+
+/// Parses and validates a `CredentialProviderConfig` given as JSON or YAML text (the kubelet's
+/// `--image-credential-provider-config` file is usually YAML).
+pub fn parse_provider_config_text(text: &str) -> Result<CredentialProviderConfig, ProviderError> {
+    let value = parse_json_or_yaml(text).map_err(ProviderError::ConfigYaml)?;
     provider_config_from_value(&value)
 }
 
@@ -511,10 +528,38 @@ pub fn parse_provider_response(
         }
         Some(_) => return Err(bad("auth", "must be an object".into())),
     }
-    auth.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::auth::config::sort_by_name(&mut auth);
     Ok(ProviderResponse {
         cache_key_type,
         cache_duration_ns,
         auth,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_text_may_be_yaml_and_yaml_errors_say_where() {
+        let yaml = "apiVersion: kubelet.config.k8s.io/v1\nkind: CredentialProviderConfig\nproviders:\n  - name: ecr\n    matchImages:\n      - \"*.dkr.ecr.*.amazonaws.com\"\n    defaultCacheDuration: 12h\n    apiVersion: credentialprovider.kubelet.k8s.io/v1\n    args: [get-credentials]\n";
+        let cfg = parse_provider_config_text(yaml).unwrap();
+        assert_eq!(cfg.providers[0].args, ["get-credentials"]);
+        assert_eq!(
+            cfg.providers[0].default_cache_duration_ns,
+            12 * 3_600_000_000_000
+        );
+        let json = r#"{"apiVersion":"kubelet.config.k8s.io/v1","kind":"CredentialProviderConfig","providers":[]}"#;
+        let err = parse_provider_config_text(json).unwrap_err();
+        assert_eq!(err.path().as_deref(), Some("providers"));
+        let err = parse_provider_config_text("providers:\n  - name: [x\n").unwrap_err();
+        assert_eq!(err.code(), "PROVIDER_CONFIG_INVALID");
+        assert!(
+            err.to_string()
+                .starts_with("credential provider config is not valid YAML at line 3"),
+            "{err}"
+        );
+        assert!(err.offset().is_some());
+        assert!(err.fields().contains(&("cause", "YAML_INVALID".into())));
+    }
 }

@@ -22,6 +22,7 @@ use crate::auth::config::{
 };
 use crate::auth::keyring::{Keyring, SECRETS_KEYRING};
 use crate::error::Coded;
+use crate::yaml::{parse_yaml_documents_partial, YamlError};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde_json::Value;
@@ -55,6 +56,14 @@ pub enum SecretError {
         /// What is wrong.
         reason: String,
     },
+    /// The text is neither JSON nor YAML; `name` is the Secret's `metadata.name` when it was
+    /// read before the problem.
+    Yaml {
+        /// `metadata.name` as far as it was read (empty when not).
+        name: String,
+        /// The YAML error (line, column, byte offset).
+        error: YamlError,
+    },
     /// The decoded credential document does not decode.
     Config {
         /// `metadata.name`.
@@ -83,6 +92,9 @@ impl fmt::Display for SecretError {
                     "pull secret is not valid JSON at byte {offset}: {message}"
                 )
             }
+            SecretError::Yaml { name, error } => {
+                write!(f, "pull secret {}: {error}", show_name(name))
+            }
             SecretError::Field {
                 name,
                 field,
@@ -108,12 +120,13 @@ impl Coded for SecretError {
     fn offset(&self) -> Option<usize> {
         match self {
             SecretError::Text { offset, .. } => Some(*offset),
+            SecretError::Yaml { error, .. } => Some(error.offset),
             _ => None,
         }
     }
     fn path(&self) -> Option<String> {
         match self {
-            SecretError::Text { .. } => None,
+            SecretError::Text { .. } | SecretError::Yaml { .. } => None,
             SecretError::Field { field, .. } => Some(field.clone()),
             SecretError::Config { field, inner, .. } => Some(match inner.path() {
                 Some(p) if p.starts_with('[') => format!("{field}{p}"),
@@ -125,6 +138,14 @@ impl Coded for SecretError {
     fn fields(&self) -> Vec<(&'static str, String)> {
         match self {
             SecretError::Text { .. } => Vec::new(),
+            SecretError::Yaml { name, error } => {
+                let mut f = vec![("cause", error.code().to_string())];
+                if !name.is_empty() {
+                    f.push(("secret", name.clone()));
+                }
+                f.extend(error.fields());
+                f
+            }
             SecretError::Field { name, .. } => vec![("secret", name.clone())],
             SecretError::Config { name, inner, .. } => vec![
                 ("secret", name.clone()),
@@ -225,6 +246,43 @@ pub fn parse_secret_text(text: &str) -> Result<Value, SecretError> {
             offset: 0,
         },
     })
+}
+
+/// The Secrets in a text: JSON, or YAML with one or more documents (`---`); a `List`
+/// (`kubectl get secret a b -o yaml`) stands for its `items` ([`secrets_in`]).
+pub fn secret_documents(text: &str) -> Result<Vec<Value>, SecretError> {
+    let docs = match serde_json::from_str::<Value>(text) {
+        Ok(v) => vec![v],
+        Err(_) => parse_yaml_documents_partial(text).map_err(|p| SecretError::Yaml {
+            name: p
+                .partial
+                .as_ref()
+                .and_then(|v| v.get("metadata")?.get("name")?.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            error: p.error,
+        })?,
+    };
+    let secrets: Vec<Value> = docs.into_iter().flat_map(secrets_in).collect();
+    if secrets.is_empty() {
+        return Err(field_err("", "$".into(), "holds no Secret"));
+    }
+    Ok(secrets)
+}
+
+/// A `List` (`kind` `List` or `SecretList` with `items`) stands for its items; any other value
+/// for itself.
+pub fn secrets_in(value: Value) -> Vec<Value> {
+    let is_list = matches!(
+        value.get("kind").and_then(Value::as_str),
+        Some("List" | "SecretList")
+    ) && value.get("items").is_some_and(Value::is_array);
+    match value {
+        Value::Object(mut o) if is_list => match o.remove("items") {
+            Some(Value::Array(items)) => items,
+            _ => Vec::new(),
+        },
+        other => vec![other],
+    }
 }
 
 fn field_err(name: &str, field: String, reason: &str) -> SecretError {
@@ -487,6 +545,37 @@ mod tests {
             assert!(err.to_string().contains("\"x\""), "{err}");
         }
         assert_eq!(parse_secret_text("{").unwrap_err().code(), "SECRET_INVALID");
+    }
+
+    #[test]
+    fn texts_hold_json_yaml_documents_or_lists() {
+        let yaml = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: a\n---\nkind: List\nitems:\n- metadata: {name: b}\n- metadata: {name: c}\n---\n";
+        let names: Vec<String> = secret_documents(yaml)
+            .unwrap()
+            .iter()
+            .map(|s| s["metadata"]["name"].as_str().unwrap_or("").to_string())
+            .collect();
+        assert_eq!(names, ["a", "b", "c"]);
+        assert_eq!(
+            secret_documents(r#"{"metadata":{"name":"j"}}"#).unwrap()[0]["metadata"]["name"],
+            json!("j")
+        );
+        let err = secret_documents("kind: Secret\nmetadata:\n  name: regcred\ndata:\n  x: [1\n")
+            .unwrap_err();
+        assert_eq!(err.code(), "SECRET_INVALID");
+        assert_eq!(err.offset(), Some(53));
+        assert!(
+            err.to_string()
+                .starts_with("pull secret \"regcred\": not valid YAML at line 6, column 1: "),
+            "{err}"
+        );
+        let fields = err.fields();
+        assert!(
+            fields.contains(&("cause", "YAML_INVALID".into())),
+            "{fields:?}"
+        );
+        assert!(fields.contains(&("line", "6".into())), "{fields:?}");
+        assert!(secret_documents("# nothing\n").is_err());
     }
 
     #[test]

@@ -227,7 +227,7 @@ fn size(v: &Json, parent: &str, errors: &mut Errors) -> Option<u64> {
             None
         }
         Json::Num(Number::F(f)) => {
-            errors.push(bad(f.to_string()));
+            errors.push(bad(super::json::float_text(*f)));
             None
         }
         other => {

@@ -363,3 +363,9 @@ mod tests {
         assert!(e.is_some_and(|m| m.contains("recursion limit")));
     }
 }
+
+/// A JSON number as text, through serde_json's float formatter (already in the module) rather
+/// than `f64`'s `Display`, which would add core's 14 KB float-printing machinery to the wasm.
+pub(super) fn float_text(f: f64) -> String {
+    serde_json::to_string(&f).unwrap_or_default()
+}

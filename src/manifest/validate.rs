@@ -215,7 +215,7 @@ fn schema_version(root: &Json, errors: &mut Errors) -> Option<u32> {
             let value = match n {
                 Number::U(u) => u.to_string(),
                 Number::I(i) => i.to_string(),
-                Number::F(f) => f.to_string(),
+                Number::F(f) => super::json::float_text(*f),
             };
             errors.push(ManifestError::SchemaVersionInvalid { value });
             None
