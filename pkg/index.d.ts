@@ -38,8 +38,11 @@ export type PolicyErrorCode =
 export type PullspecErrorCode =
   | ReferenceErrorCode
   | PolicyErrorCode
+  | import("./multiarch.js").MultiarchErrorCode
+  | import("./auth.js").AuthErrorCode
   | "INVALID_ARGUMENT"
-  | "INVALID_JSON";
+  | "INVALID_JSON"
+  | "INVALID_STATE";
 
 // ---------------------------------------------------------------------------------------------
 // Image references
