@@ -1,5 +1,7 @@
 // The page: every section reads its inputs, asks pullspec, and renders. No data leaves the page.
-import { parseReference, defaultPullPolicy, PullspecError } from "pullspec";
+import {
+  parseReference, defaultPullPolicy, PullspecError, validateManifest, parseManifest, selectManifest, formatPlatform,
+} from "pullspec";
 
 const $ = (sel) => document.querySelector(sel);
 const el = (tag, { dataset = {}, ...props } = {}, ...children) => {
@@ -54,5 +56,42 @@ function renderReferences() {
 }
 
 live($("#ref-input"), renderReferences);
+
+// --- Manifests and selection ----------------------------------------------------------------
+function renderManifest() {
+  const text = $("#manifest-input").value;
+  const list = $("#manifest-diagnostics");
+  const out = $("#selection");
+  list.replaceChildren();
+  out.textContent = "";
+  const diagnostics = validateManifest(text);
+  for (const d of diagnostics) {
+    const where = d.line ? `${d.line}:${d.column} ` : "";
+    list.append(el("li", { dataset: { code: d.code, line: String(d.line ?? "") } },
+      where, el("span", { className: "code", textContent: d.code }), ` ${d.message}`));
+  }
+  if (diagnostics.some((d) => d.severity === "error")) return;
+  const manifest = parseManifest(text);
+  list.append(el("li", { className: "ok", textContent: `valid ${manifest.kind === "index" ? "index" : "image manifest"} (${manifest.mediaType ?? "no mediaType"})` }));
+  if (manifest.kind !== "index") return;
+  try {
+    const wanted = $("#platform-input").value.trim();
+    const choice = selectManifest(text, wanted, { mode: $("#mode-input").value, throwIfNone: true });
+    out.textContent = `${choice.reason}\n\nentry ${choice.index}: ${choice.descriptor.digest}\n` +
+      `platform: ${choice.platform ? formatPlatform(choice.platform, { all: true }) : "none"}`;
+    out.dataset.chosen = String(choice.index);
+  } catch (e) {
+    if (!(e instanceof PullspecError)) throw e;
+    out.textContent = `${e.code}: ${e.message}`;
+    out.dataset.chosen = "";
+  }
+}
+
+const exampleIndex = await fetch(new URL("../pkg/examples/oci-index.json", import.meta.url)).then((r) => r.text());
+$("#manifest-input").value = exampleIndex;
+for (const id of ["#manifest-input", "#platform-input", "#mode-input"]) {
+  $(id).addEventListener(id === "#mode-input" ? "change" : "input", () => requestAnimationFrame(renderManifest));
+}
+renderManifest();
 $("#status").textContent = "ready";
 document.documentElement.dataset.ready = "true";

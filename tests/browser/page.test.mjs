@@ -61,3 +61,22 @@ test("the page shows live diagnostics with positions while typing", async () => 
   await page.waitForFunction(() => document.querySelector("#ref-diagnostics li.ok"));
   assert.equal(page.lastError, undefined);
 });
+
+test("the manifest editor validates with positions and selects a platform", async () => {
+  const page = await browser.page();
+  await page.goto(`${server.url}/www/`);
+  await page.waitForFunction(() => document.documentElement.dataset.ready === "true", null, { timeout: 10000 });
+  // The bundled example index is valid; linux/arm64 picks the arm64/v8 entry.
+  assert.match(await page.textContent("#manifest-diagnostics li.ok"), /^valid index/);
+  assert.match(await page.textContent("#selection"), /linux\/arm64\/v8 chosen/);
+  // Fallback: linux/arm/v8 can run arm/v7 (the index has no arm/v8 entry).
+  await page.fill("#platform-input", "linux/arm/v8");
+  await page.waitForFunction(() => /arm\/v7/.test(document.querySelector("#selection").textContent));
+  await page.fill("#platform-input", "linux/s390x");
+  await page.waitForFunction(() => /NO_MATCHING_PLATFORM/.test(document.querySelector("#selection").textContent));
+  // Breaking the JSON: a syntax error with its line and column.
+  await page.fill("#manifest-input", '{\n  "schemaVersion": 2,\n  "manifests": [\n');
+  await page.waitForFunction(() => document.querySelector("#manifest-diagnostics li")?.dataset.code === "MANIFEST_INVALID_JSON");
+  assert.match(await page.textContent("#manifest-diagnostics li"), /^\d+:\d+ MANIFEST_INVALID_JSON/);
+  assert.equal(page.lastError, undefined);
+});
