@@ -14,6 +14,7 @@ const WORD: u8 = 4; // [A-Za-z0-9_]
 const HEX: u8 = 8; // [0-9A-Fa-f]
 const ALPHA: u8 = 16; // [A-Za-z]
 const TAG: u8 = 32; // [A-Za-z0-9_.-]
+const LOWER_HEX: u8 = 64; // [0-9a-f]
 
 const fn class_of(c: u8) -> u8 {
     let lower = c.is_ascii_lowercase();
@@ -37,6 +38,9 @@ const fn class_of(c: u8) -> u8 {
     }
     if lower || upper {
         k |= ALPHA;
+    }
+    if digit || matches!(c, b'a'..=b'f') {
+        k |= LOWER_HEX;
     }
     k
 }
@@ -93,6 +97,9 @@ pub(super) struct Remainder {
     pub path: Range<usize>,
     pub tag: Option<Range<usize>>,
     pub digest: Option<Range<usize>>,
+    /// The digest is `sha256:`/`sha384:`/`sha512:` with lowercase hex of exactly its length:
+    /// valid by go-digest's rules, so the caller need not check it again.
+    pub digest_lowercase_sha: bool,
 }
 
 /// The grammar of `remote-name [":" tag] ["@" digest]` from byte `start`, nothing more.
@@ -101,6 +108,7 @@ pub(super) fn grammar_remainder(b: &[u8], start: usize) -> Result<Remainder, Fai
     let mut pos = path_end;
     let mut tag = None;
     let mut digest = None;
+    let mut digest_lowercase_sha = false;
     if pos < b.len() && b[pos] == b':' {
         let mut end = pos + 1;
         while end < b.len() && b[end] != b'@' {
@@ -111,7 +119,7 @@ pub(super) fn grammar_remainder(b: &[u8], start: usize) -> Result<Remainder, Fai
         pos = end;
     }
     if pos < b.len() && b[pos] == b'@' {
-        digest_production(&b[pos + 1..], pos + 1)?;
+        digest_lowercase_sha = digest_production(&b[pos + 1..], pos + 1)?;
         digest = Some(pos + 1..b.len());
         pos = b.len();
     }
@@ -125,6 +133,7 @@ pub(super) fn grammar_remainder(b: &[u8], start: usize) -> Result<Remainder, Fai
         path: start..path_end,
         tag,
         digest,
+        digest_lowercase_sha,
     })
 }
 
@@ -279,8 +288,9 @@ pub(super) fn tag_production(b: &[u8], offset: usize) -> Result<(), Failure> {
     Ok(())
 }
 
-/// `digest := digest-algorithm ":" digest-hex` (hex at least 32 characters).
-fn digest_production(b: &[u8], offset: usize) -> Result<(), Failure> {
+/// `digest := digest-algorithm ":" digest-hex` (hex at least 32 characters). Returns whether
+/// it is also a well-formed sha256/sha384/sha512 digest (lowercase hex of the exact length).
+fn digest_production(b: &[u8], offset: usize) -> Result<bool, Failure> {
     let fail = |i: usize, expected| Failure::Format {
         offset: offset + i,
         expected,
@@ -299,14 +309,25 @@ fn digest_production(b: &[u8], offset: usize) -> Result<(), Failure> {
         }
     }
     let hex = i + 1;
-    let n = run(b, hex, HEX);
+    let mut n = 0;
+    let mut lower = true;
+    while hex + n < b.len() && is(b[hex + n], HEX) {
+        lower &= is(b[hex + n], LOWER_HEX);
+        n += 1;
+    }
     if hex + n < b.len() {
         return Err(fail(hex + n, "a hex digit"));
     }
     if n < 32 {
         return Err(fail(b.len(), "at least 32 hex digits"));
     }
-    Ok(())
+    let want = match &b[..i] {
+        b"sha256" => 64,
+        b"sha384" => 96,
+        b"sha512" => 128,
+        _ => return Ok(false),
+    };
+    Ok(n == want && lower)
 }
 
 #[cfg(test)]
@@ -325,6 +346,10 @@ mod tests {
             assert_eq!(is(c, HEX), c.is_ascii_hexdigit());
             assert_eq!(is(c, ALPHA), c.is_ascii_alphabetic());
             assert_eq!(is(c, TAG), c.is_ascii_alphanumeric() || b"_.-".contains(&c));
+            assert_eq!(
+                is(c, LOWER_HEX),
+                c.is_ascii_digit() || (b'a'..=b'f').contains(&c)
+            );
         }
     }
 

@@ -454,27 +454,46 @@ pub fn parse_normalized_parts(
             }
         }
     };
+    // ParseNormalizedNamed refuses an uppercase remote name (the remainder up to its first ':')
+    // before it parses. The path grammar cannot match uppercase anyway, so the check can wait
+    // until the grammar fails, or until it passes on "path@ALGORITHM:hex" (no tag), the one
+    // valid shape whose remote name reaches past the path.
     if !hub {
         // domain + "/" + remainder is the input itself: the grammar decides the rest.
-        check_remote_lowercase(input, start)?;
-        return parse_raw_parts(input, algorithms);
+        return match parse_raw_parts(input, algorithms) {
+            Ok(parts) => {
+                if parts.tag.is_none() {
+                    check_algorithm_lowercase(input, start, parts.digest.as_ref())?;
+                }
+                Ok(parts)
+            }
+            Err(e) => {
+                check_remote_lowercase(input, start)?;
+                Err(e)
+            }
+        };
     }
     let library = grammar::find_byte(b, start, b'/').is_none();
-    check_remote_lowercase(input, start)?;
     let extra = if library {
         OFFICIAL_REPO_PREFIX.len()
     } else {
         0
     };
     let rest = match parse_remainder(b, start, extra, algorithms) {
-        Ok(rest) => rest,
+        Ok(rest) => {
+            if rest.tag.is_none() {
+                check_algorithm_lowercase(input, start, rest.digest.as_ref())?;
+            }
+            rest
+        }
         Err(e) => {
+            check_remote_lowercase(input, start)?;
             return Err(classify_failure(
                 input,
                 e,
                 |low| grammar_remainder(low.as_bytes(), 0).is_ok(),
                 start,
-            ))
+            ));
         }
     };
     let familiar_start = if library {
@@ -579,6 +598,9 @@ fn parse_remainder(
         return Err(Failure::Final(ReferenceError::NameTooLong { length }));
     }
     if let Some(r) = &rest.digest {
+        if rest.digest_lowercase_sha && algorithms == DigestAlgorithms::Kubernetes {
+            return Ok(rest); // "sha256|384|512:" + lowercase hex of its exact length
+        }
         let text = std::str::from_utf8(&b[r.clone()]).unwrap_or("");
         check_digest(text, algorithms).map_err(|source| {
             Failure::Final(ReferenceError::Digest {
@@ -639,6 +661,25 @@ fn check_remote_lowercase(input: &str, start: usize) -> Result<(), ReferenceErro
         }),
         None => Ok(()),
     }
+}
+
+/// [`check_remote_lowercase`] once the grammar has passed without a tag: the path is lowercase
+/// already, so only a digest's algorithm (before its ':') can make the remote name uppercase.
+fn check_algorithm_lowercase(
+    input: &str,
+    start: usize,
+    digest: Option<&Range<usize>>,
+) -> Result<(), ReferenceError> {
+    let Some(d) = digest else { return Ok(()) };
+    let b = input.as_bytes();
+    let mut i = d.start;
+    while i < d.end && b[i] != b':' {
+        if b[i].is_ascii_uppercase() {
+            return check_remote_lowercase(input, start);
+        }
+        i += 1;
+    }
+    Ok(())
 }
 
 /// The name part of `input` (before any tag or digest), for messages.
