@@ -201,3 +201,4 @@ export const requiresCredentialVerification = (policy, image, options) =>
 export const validateAllowlistPattern = (pattern) => gen.validateAllowlistPattern(pattern);
 export * from "./auth.js";
 export * from "./multiarch.js";
+export * from "./registry.js";

@@ -168,3 +168,5 @@ export function validateAllowlistPattern(pattern: string): { pattern: string; is
 export * from "./auth.js";
 export * from "./node-auth.js";
 export * from "./multiarch.js";
+export * from "./registry.js";
+export * from "./node-registry.js";

@@ -8,3 +8,4 @@ connect(initSync({ module: readFileSync(new URL("./gen/pullspec_bg.wasm", import
 
 export * from "./api.js";
 export * from "./node-auth.js";
+export * from "./node-registry.js";

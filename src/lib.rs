@@ -13,6 +13,7 @@ pub mod policy;
 pub mod reference;
 pub mod registry;
 pub mod select;
+pub mod sort;
 pub mod yaml;
 
 #[cfg(target_arch = "wasm32")]

@@ -26,7 +26,7 @@
 //! Every failure is a [`YamlError`] (`YAML_INVALID`) with the 1-based line and column and the
 //! byte offset of the problem.
 
-use crate::error::Coded;
+use crate::error::{Coded, Quoted};
 use serde_json::{Map, Number, Value};
 use std::fmt;
 use yaml_rust2::parser::{Event, Parser, Tag};
@@ -343,7 +343,8 @@ impl Builder<'_> {
                 Some((None, _)) => merges.push(value),
                 Some((Some(k), key_mark)) => {
                     if map.contains_key(&k) {
-                        return Err(self.error_at(key_mark, format!("duplicate mapping key {k:?}")));
+                        return Err(self
+                            .error_at(key_mark, format!("duplicate mapping key {}", Quoted(&k))));
                     }
                     map.insert(k, value);
                 }

@@ -15,7 +15,7 @@
 //! (for callers that opt in to docker credential helpers) but the kubelet never uses them.
 
 use crate::auth::credential::{Credential, SecretString};
-use crate::error::Coded;
+use crate::error::{Coded, Quoted};
 use base64::alphabet::STANDARD;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
@@ -178,7 +178,11 @@ impl fmt::Display for ConfigError {
             }
             ConfigError::Shape { path, expected } => write!(f, "{path} must be {expected}"),
             ConfigError::Auth { path, key, reason } => {
-                write!(f, "entry {key:?} has a bad auth field ({path}): {reason}")
+                write!(
+                    f,
+                    "entry {} has a bad auth field ({path}): {reason}",
+                    Quoted(key)
+                )
             }
         }
     }
@@ -271,17 +275,9 @@ fn string_field(
     }
 }
 
-/// Sorts `(name, value)` pairs by name (stable). An insertion sort: the lists are short and
-/// already in order (serde_json's map iterates by key), and `slice::sort` would add several
-/// kilobytes of wasm per element type.
-pub fn sort_by_name<T>(pairs: &mut [(String, T)]) {
-    for i in 1..pairs.len() {
-        let mut j = i;
-        while j > 0 && pairs[j - 1].0 > pairs[j].0 {
-            pairs.swap(j - 1, j);
-            j -= 1;
-        }
-    }
+/// Sorts `(name, value)` pairs by name, stably ([`crate::sort`]).
+pub fn sort_by_name<T>(pairs: &mut Vec<(String, T)>) {
+    crate::sort::sort_by(pairs, |a, b| a.0 < b.0);
 }
 
 /// Decodes one entry (`DockerConfigEntry.UnmarshalJSON`); `key` and `path` name it in errors.

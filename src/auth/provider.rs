@@ -19,7 +19,7 @@ use crate::auth::config::{child_path, offset_of};
 use crate::auth::credential::Credential;
 use crate::auth::duration::parse_go_duration;
 use crate::auth::glob::{explain_match, parse_schemeless_url, urls_match, Mismatch};
-use crate::error::Coded;
+use crate::error::{Coded, Quoted};
 use crate::yaml::{parse_json_or_yaml, YamlError};
 use serde_json::{Map, Value};
 use std::fmt;
@@ -94,11 +94,17 @@ impl fmt::Display for ProviderError {
             }
             ProviderError::ResponseInvalid { provider, issue } => write!(
                 f,
-                "credential provider {provider:?} returned an invalid response: {}: {}",
-                issue.path, issue.message
+                "credential provider {} returned an invalid response: {}: {}",
+                Quoted(provider),
+                issue.path,
+                issue.message
             ),
             ProviderError::UnknownProvider(name) => {
-                write!(f, "no credential provider named {name:?} is configured")
+                write!(
+                    f,
+                    "no credential provider named {} is configured",
+                    Quoted(name)
+                )
             }
         }
     }
@@ -302,7 +308,10 @@ pub fn provider_config_from_value(
             r.issue(&name_path, format!("provider name cannot be '{name}'"));
         }
         if seen.contains(&name) {
-            r.issue(&name_path, format!("duplicate provider name {name:?}"));
+            r.issue(
+                &name_path,
+                format!("duplicate provider name {}", Quoted(&name)),
+            );
         }
         seen.push(name.clone());
         let api = r.string(p, "apiVersion", &path).unwrap_or_default();
@@ -312,7 +321,8 @@ pub fn provider_config_from_value(
             r.issue(
                 join(&path, "apiVersion"),
                 format!(
-                    "unsupported value {api:?}: supported values: {}",
+                    "unsupported value {}: supported values: {}",
+                    Quoted(&api),
                     PROVIDER_API_VERSIONS.join(", ")
                 ),
             );
@@ -328,7 +338,7 @@ pub fn provider_config_from_value(
             if let Err(e) = parse_schemeless_url(m) {
                 r.issue(
                     join(&path, "matchImages"),
-                    format!("match image {m:?} is invalid: {e}"),
+                    format!("match image {} is invalid: {e}", Quoted(m)),
                 );
             }
         }
@@ -478,7 +488,7 @@ pub fn parse_provider_response(
     if got != api_version {
         return Err(bad(
             "apiVersion",
-            format!("expected {api_version:?}, got {got:?}"),
+            format!("expected {}, got {}", Quoted(api_version), Quoted(got)),
         ));
     }
     if obj.get("kind").and_then(Value::as_str) != Some("CredentialProviderResponse") {
@@ -492,8 +502,8 @@ pub fn parse_provider_response(
             return Err(bad(
                 "cacheKeyType",
                 format!(
-                    "must be Image, Registry or Global, got {:?}",
-                    other.unwrap_or("")
+                    "must be Image, Registry or Global, got {}",
+                    Quoted(other.unwrap_or(""))
                 ),
             ))
         }

@@ -21,7 +21,7 @@ use crate::auth::config::{
     child_path, config_from_value, offset_of, parse_json, ConfigError, ConfigFormat, DockerConfig,
 };
 use crate::auth::keyring::{Keyring, SECRETS_KEYRING};
-use crate::error::Coded;
+use crate::error::{Coded, Quoted};
 use crate::yaml::{parse_yaml_documents_partial, YamlError};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -79,7 +79,7 @@ fn show_name(name: &str) -> String {
     if name.is_empty() {
         "<unnamed>".into()
     } else {
-        format!("{name:?}")
+        Quoted(name).to_string()
     }
 }
 

@@ -7,12 +7,13 @@
 //! in [`LookupSession::finish`] (the lookup's purpose); explanations cross redacted.
 
 use super::error::{simple, to_js_error};
-use super::{from_js, to_js};
+use super::from_js;
+use super::json::Out;
 use crate::auth::config::{
     decode_auth, parse_config_auto, parse_config_json, parse_dockercfg, DockerConfig,
 };
 use crate::auth::credential::{Credential, SecretString};
-use crate::auth::glob::{is_default_registry_match, urls_match};
+use crate::auth::glob::{is_default_registry_match, urls_match, Mismatch};
 use crate::auth::helpers::{is_not_found, parse_helper_output};
 use crate::auth::keyring::LookupResult;
 use crate::auth::lookup::{
@@ -25,20 +26,17 @@ use crate::auth::provider_cache::CacheDecision;
 use crate::auth::search_path::{kubelet_search_paths, select_config, PathStatus, ReadResult};
 use crate::auth::secrets::{secret_documents, secrets_in, SecretError, SecretWarning};
 use crate::error::Coded;
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 /// A `PullspecError` whose `line`/`column` fields (YAML errors) are numbers.
 fn err(e: &dyn Coded, input: Option<&str>) -> JsValue {
     let js = to_js_error(e, input);
-    for k in ["line", "column"] {
-        let key = JsValue::from_str(k);
-        if let Some(n) = js_sys::Reflect::get(&js, &key)
-            .ok()
-            .and_then(|v| v.as_string())
-            .and_then(|s| s.parse::<f64>().ok())
-        {
-            let _ = js_sys::Reflect::set(&js, &key, &JsValue::from_f64(n));
+    for (k, v) in e.fields() {
+        if matches!(k, "line" | "column") {
+            if let Ok(n) = v.parse::<u32>() {
+                let _ = js_sys::Reflect::set(&js, &JsValue::from_str(k), &JsValue::from(n));
+            }
         }
     }
     js
@@ -46,62 +44,76 @@ fn err(e: &dyn Coded, input: Option<&str>) -> JsValue {
 
 const REDACTED: &str = "<redacted>";
 
-fn redact(s: &SecretString) -> &'static str {
-    if s.is_empty() {
+/// A secret as JS sees it: itself, or redacted (`expose` false).
+fn secret(s: &SecretString, expose: bool) -> &str {
+    if expose {
+        s.expose()
+    } else if s.is_empty() {
         ""
     } else {
         REDACTED
     }
 }
 
-/// A credential as JS sees it; `expose` false redacts every secret.
-fn credential_json(c: &Credential, key: &str, source: &str, expose: bool) -> Value {
-    let secret = |s: &SecretString| -> Value {
-        if expose {
-            json!(s.expose())
-        } else {
-            json!(redact(s))
-        }
-    };
-    let mut o = Map::new();
-    o.insert("username".into(), json!(c.username));
-    o.insert("password".into(), secret(&c.password));
+/// A credential as JS sees it (keys in sorted order, as they always were).
+fn credential(w: &mut Out, c: &Credential, key: &str, source: &str, expose: bool) {
+    w.obj();
     if !c.email.is_empty() {
-        o.insert("email".into(), json!(c.email));
+        w.s("email", &c.email);
     }
     if let Some(t) = &c.identity_token {
-        o.insert("identityToken".into(), secret(t));
+        w.s("identityToken", secret(t, expose));
     }
+    w.s("key", key).s("password", secret(&c.password, expose));
     if let Some(t) = &c.registry_token {
-        o.insert("registryToken".into(), secret(t));
+        w.s("registryToken", secret(t, expose));
     }
-    o.insert("key".into(), json!(key));
-    o.insert("source".into(), json!(source));
-    Value::Object(o)
+    w.s("source", source).s("username", &c.username).end();
 }
 
-fn result_json(r: &LookupResult, expose: bool) -> Value {
-    json!({
-        "lookupKey": r.lookup_key,
-        "found": r.found(),
-        "credentials": r.credentials.iter()
-            .map(|m| credential_json(&m.credential, &m.keyring_key, &m.source, expose))
-            .collect::<Vec<_>>(),
-        "matchedKeyringKeys": r.matched_keyring_keys,
-    })
+fn credentials(w: &mut Out, r: &LookupResult, expose: bool) {
+    w.key("credentials").arr();
+    for m in &r.credentials {
+        credential(w, &m.credential, &m.keyring_key, &m.source, expose);
+    }
+    w.end_arr();
 }
 
-fn warning_json(w: &SecretWarning) -> Value {
-    json!({ "code": w.code(), "message": w.to_string(), "secret": w.name, "type": w.secret_type })
+fn result_out(r: &LookupResult, expose: bool) -> Result<JsValue, JsValue> {
+    let mut w = Out::new();
+    w.obj();
+    credentials(&mut w, r, expose);
+    w.b("found", r.found()).s("lookupKey", &r.lookup_key);
+    w.key("matchedKeyringKeys").strs(&r.matched_keyring_keys);
+    w.end().to_js()
 }
 
-fn config_summary(c: &DockerConfig) -> Value {
-    json!({
-        "format": c.format.as_str(),
-        "keys": c.entries.iter().map(|(k, _)| k).collect::<Vec<_>>(),
-        "credsStore": c.creds_store,
-        "credHelpers": c.cred_helpers.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<Map<String, Value>>(),
-    })
+fn warning(w: &mut Out, x: &SecretWarning) {
+    w.obj()
+        .s("code", x.code())
+        .s("message", &x.to_string())
+        .s("secret", &x.name)
+        .s("type", &x.secret_type)
+        .end();
+}
+
+fn warnings(w: &mut Out, list: &[SecretWarning]) {
+    w.arr();
+    for x in list {
+        warning(w, x);
+    }
+    w.end_arr();
+}
+
+fn config_summary(w: &mut Out, c: &DockerConfig) {
+    // `credHelpers` by key, the last of a repeated key winning (it was a sorted map).
+    w.obj().key("credHelpers").sorted_members(&c.cred_helpers);
+    w.o("credsStore", c.creds_store.as_deref());
+    w.s("format", c.format.as_str()).key("keys").arr();
+    for (k, _) in &c.entries {
+        w.str(k);
+    }
+    w.end_arr().end();
 }
 
 /// Nanoseconds as a Go duration string (`12h0m0s` style is not needed: seconds suffice).
@@ -113,19 +125,30 @@ fn duration_text(ns: i64) -> String {
     }
 }
 
-fn provider_config_json(c: &CredentialProviderConfig) -> Value {
-    json!({
-        "apiVersion": c.api_version,
-        "kind": "CredentialProviderConfig",
-        "providers": c.providers.iter().map(|p| json!({
-            "name": p.name,
-            "matchImages": p.match_images,
-            "defaultCacheDuration": duration_text(p.default_cache_duration_ns),
-            "apiVersion": p.api_version,
-            "args": p.args,
-            "env": p.env.iter().map(|e| json!({"name": e.name, "value": e.value})).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-    })
+fn provider_config_out(c: &CredentialProviderConfig) -> Result<JsValue, JsValue> {
+    let mut w = Out::new();
+    w.obj()
+        .s("apiVersion", &c.api_version)
+        .s("kind", "CredentialProviderConfig")
+        .key("providers")
+        .arr();
+    for p in &c.providers {
+        w.obj()
+            .s("apiVersion", &p.api_version)
+            .key("args")
+            .strs(&p.args);
+        w.s(
+            "defaultCacheDuration",
+            &duration_text(p.default_cache_duration_ns),
+        );
+        w.key("env").arr();
+        for e in &p.env {
+            w.obj().s("name", &e.name).s("value", &e.value).end();
+        }
+        w.end_arr().key("matchImages").strs(&p.match_images);
+        w.s("name", &p.name).end();
+    }
+    w.end_arr().end().to_js()
 }
 
 fn read_provider_config(config: &JsValue) -> Result<CredentialProviderConfig, JsValue> {
@@ -154,7 +177,12 @@ pub fn is_default_registry_match_js(image: &str) -> bool {
 #[wasm_bindgen(js_name = decodeDockerAuth)]
 pub fn decode_docker_auth(auth: &str) -> Result<JsValue, JsValue> {
     let (username, password) = decode_auth(auth).map_err(|e| err(&e, None))?;
-    to_js(&json!({ "username": username, "password": password.expose() }))
+    Out::new()
+        .obj()
+        .s("password", password.expose())
+        .s("username", &username)
+        .end()
+        .to_js()
 }
 
 /// The kubelet's credential-file search path: `[{ path, format }]`.
@@ -164,19 +192,21 @@ pub fn kubelet_search_path(
     cwd: &str,
     home: Option<String>,
 ) -> Result<JsValue, JsValue> {
-    let paths = kubelet_search_paths(root_dir.as_deref(), cwd, home.as_deref());
-    to_js(
-        &paths
-            .iter()
-            .map(|p| json!({ "path": p.path, "format": p.format.as_str() }))
-            .collect::<Vec<_>>(),
-    )
+    let mut w = Out::new();
+    w.arr();
+    for p in kubelet_search_paths(root_dir.as_deref(), cwd, home.as_deref()) {
+        w.obj()
+            .s("format", p.format.as_str())
+            .s("path", &p.path)
+            .end();
+    }
+    w.end_arr().to_js()
 }
 
 /// `parseCredentialProviderConfig(config)`: the validated config (object, JSON or YAML text).
 #[wasm_bindgen(js_name = parseCredentialProviderConfig)]
 pub fn parse_credential_provider_config(config: JsValue) -> Result<JsValue, JsValue> {
-    to_js(&provider_config_json(&read_provider_config(&config)?))
+    provider_config_out(&read_provider_config(&config)?)
 }
 
 /// A docker credential helper's stdout as `{ username, password, identityToken? }`; throws
@@ -184,11 +214,15 @@ pub fn parse_credential_provider_config(config: JsValue) -> Result<JsValue, JsVa
 #[wasm_bindgen]
 pub fn parse_helper_answer(stdout: &str, helper: &str) -> Result<JsValue, JsValue> {
     let c = parse_helper_output(stdout, helper).map_err(|e| err(&e, None))?;
-    let mut v = json!({ "username": c.username, "password": c.expose_password() });
+    let mut w = Out::new();
+    w.obj();
     if let Some(t) = &c.identity_token {
-        v["identityToken"] = json!(t.expose());
+        w.s("identityToken", t.expose());
     }
-    to_js(&v)
+    w.s("password", c.expose_password())
+        .s("username", &c.username)
+        .end()
+        .to_js()
 }
 
 /// True when a failed helper's output says it holds nothing for the server.
@@ -236,15 +270,17 @@ impl KeyringCore {
             }
         };
         let mut next = self.inner.clone();
-        let mut warnings = Vec::new();
+        let mut found = Vec::new();
         for s in &secrets {
             let w = next
                 .add_pull_secret(s)
                 .map_err(|e: SecretError| err(&e, text.as_deref()))?;
-            warnings.extend(w.as_ref().map(warning_json));
+            found.extend(w);
         }
         self.inner = next;
-        to_js(&warnings)
+        let mut w = Out::new();
+        warnings(&mut w, &found);
+        w.to_js()
     }
 
     /// Adds a node credential file's text; `format` `json`, `dockercfg` or auto-detected.
@@ -261,9 +297,10 @@ impl KeyringCore {
             _ => parse_config_auto(text),
         };
         let config = parsed.map_err(|e| err(&e, Some(text)))?;
-        let summary = config_summary(&config);
+        let mut w = Out::new();
+        config_summary(&mut w, &config);
         self.inner.add_docker_config(config, source, helpers);
-        to_js(&summary)
+        w.to_js()
     }
 
     /// Applies the kubelet's search-path rules to what the caller read (`reads[i]` is
@@ -298,82 +335,80 @@ impl KeyringCore {
             .unwrap_or_default();
         let sel = select_config(&paths, &reads);
         self.inner.add_selection(&sel, helpers);
-        let report: Vec<Value> = sel
-            .report
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let (status, error) = match &r.status {
-                    PathStatus::Used => ("used", Value::Null),
-                    PathStatus::Missing => ("missing", Value::Null),
-                    PathStatus::ReadError(_) => ("unreadable", Value::Null),
-                    PathStatus::Invalid(e) => {
-                        let mut v = json!({ "code": e.code(), "message": e.to_string() });
-                        if let Some(o) = e.offset() {
-                            let text = match reads.get(i) {
-                                Some(ReadResult::Content(t)) => t.as_str(),
-                                _ => "",
-                            };
-                            v["offset"] = json!(super::error::utf16_offset(text, o));
-                        }
-                        if let Some(p) = e.path() {
-                            v["path"] = json!(p);
-                        }
-                        ("invalid", v)
-                    }
-                    PathStatus::NotConsulted => ("notConsulted", Value::Null),
-                };
-                let mut v = json!({
-                    "path": r.candidate.path,
-                    "format": r.candidate.format.as_str(),
-                    "status": status,
-                    "reason": r.status.to_string(),
-                });
-                if !error.is_null() {
-                    v["error"] = error;
+        let mut w = Out::new();
+        w.obj().key("config");
+        match &sel.used {
+            Some((_, c)) => config_summary(&mut w, c),
+            None => {
+                w.null();
+            }
+        }
+        w.key("report").arr();
+        for (i, r) in sel.report.iter().enumerate() {
+            let status = match &r.status {
+                PathStatus::Used => "used",
+                PathStatus::Missing => "missing",
+                PathStatus::ReadError(_) => "unreadable",
+                PathStatus::Invalid(_) => "invalid",
+                PathStatus::NotConsulted => "notConsulted",
+            };
+            w.obj();
+            if let PathStatus::Invalid(e) = &r.status {
+                w.key("error").obj();
+                w.s("code", e.code()).s("message", &e.to_string());
+                if let Some(o) = e.offset() {
+                    let text = match reads.get(i) {
+                        Some(ReadResult::Content(t)) => t.as_str(),
+                        _ => "",
+                    };
+                    w.n("offset", super::error::utf16_offset(text, o) as u64);
                 }
-                v
-            })
-            .collect();
-        to_js(&json!({
-            "used": sel.used_path(),
-            "config": sel.used.as_ref().map(|(_, c)| config_summary(c)),
-            "report": report,
-        }))
+                if let Some(p) = e.path() {
+                    w.s("path", &p);
+                }
+                w.end();
+            }
+            w.s("format", r.candidate.format.as_str())
+                .s("path", &r.candidate.path)
+                .s("reason", &r.status.to_string())
+                .s("status", status)
+                .end();
+        }
+        w.end_arr().o("used", sel.used_path()).end().to_js()
     }
 
     /// Adds a credential-provider config; returns the validated config.
     pub fn add_provider_config(&mut self, config: JsValue) -> Result<JsValue, JsValue> {
         let cfg = read_provider_config(&config)?;
-        let out = provider_config_json(&cfg);
+        let out = provider_config_out(&cfg)?;
         self.inner.add_provider_config(cfg);
-        to_js(&out)
+        Ok(out)
     }
 
     /// Warnings of the Secrets the kubelet ignores.
     pub fn warnings(&self) -> Result<JsValue, JsValue> {
-        to_js(
-            &self
-                .inner
-                .warnings()
-                .iter()
-                .map(warning_json)
-                .collect::<Vec<_>>(),
-        )
+        let mut w = Out::new();
+        warnings(&mut w, self.inner.warnings());
+        w.to_js()
     }
 
     /// A summary without secrets (for `util.inspect`).
     pub fn summary(&self) -> Result<JsValue, JsValue> {
-        to_js(&json!({
-            "secrets": self.inner.used_secrets(),
-            "secretKeys": self.inner.secrets_keyring().index(),
-            "nodeConfigs": self.inner.node_sources(),
-            "nodeKeys": self.inner.node_keyring().index(),
-            "providers": self.inner.provider_configs()
-                .flat_map(|c| c.providers.iter().map(|p| p.name.clone()))
-                .collect::<Vec<_>>(),
-            "ignoredSecrets": self.inner.warnings().len(),
-        }))
+        let k = &self.inner;
+        let mut w = Out::new();
+        w.obj().n("ignoredSecrets", k.warnings().len() as u64);
+        w.key("nodeConfigs").strs(k.node_sources());
+        w.key("nodeKeys").strs(k.node_keyring().index());
+        w.key("providers").arr();
+        for c in k.provider_configs() {
+            for p in &c.providers {
+                w.str(&p.name);
+            }
+        }
+        w.end_arr()
+            .key("secretKeys")
+            .strs(k.secrets_keyring().index());
+        w.key("secrets").strs(k.used_secrets()).end().to_js()
     }
 
     /// Starts a lookup of `image` (its repository name, or the string as is with `raw`) at
@@ -397,16 +432,23 @@ pub struct LookupSession {
     inner: PendingLookup,
 }
 
-fn outcome_json(o: &CallOutcome) -> Value {
+fn outcome_out(o: &CallOutcome) -> Result<JsValue, JsValue> {
+    let mut w = Out::new();
+    w.obj();
     match o {
         CallOutcome::Failed { code, message } => {
-            json!({ "ok": false, "code": code, "message": message })
+            w.s("code", code).s("message", message).b("ok", false);
         }
         CallOutcome::Pending => {
-            json!({ "ok": false, "code": "PENDING", "message": "not answered" })
+            w.s("code", "PENDING")
+                .s("message", "not answered")
+                .b("ok", false);
         }
-        _ => json!({ "ok": true }),
+        _ => {
+            w.b("ok", true);
+        }
     }
+    w.end().to_js()
 }
 
 #[wasm_bindgen]
@@ -414,32 +456,35 @@ impl LookupSession {
     /// The calls to make: `{ kind: "provider", index, config, provider, request }` and
     /// `{ kind: "helper", index, config, helper, serverUrl, source }`.
     pub fn calls(&self) -> Result<JsValue, JsValue> {
-        let calls: Vec<Value> = self
-            .inner
-            .calls()
-            .iter()
-            .enumerate()
-            .map(|(i, c)| match c {
+        let mut w = Out::new();
+        w.arr();
+        for (i, c) in self.inner.calls().iter().enumerate() {
+            w.obj();
+            match c {
                 Call::Provider {
                     set,
                     provider,
                     request,
-                } => json!({
-                    "kind": "provider", "index": i, "config": set, "provider": provider,
-                    "request": serde_json::from_str::<Value>(request).unwrap_or(Value::Null),
-                }),
+                } => {
+                    let request = serde_json::from_str::<Value>(request).unwrap_or(Value::Null);
+                    w.n("config", *set as u64).n("index", i as u64);
+                    w.s("kind", "provider").s("provider", provider);
+                    w.key("request").value(&request);
+                }
                 Call::Helper {
                     config,
                     source,
                     helper,
                     server_url,
-                } => json!({
-                    "kind": "helper", "index": i, "config": config, "helper": helper,
-                    "serverUrl": server_url, "source": source,
-                }),
-            })
-            .collect();
-        to_js(&calls)
+                } => {
+                    w.n("config", *config as u64).s("helper", helper);
+                    w.n("index", i as u64).s("kind", "helper");
+                    w.s("serverUrl", server_url).s("source", source);
+                }
+            }
+            w.end();
+        }
+        w.end_arr().to_js()
     }
 
     /// A provider's answer (object or JSON text): validated and cached. Returns `{ ok }` or
@@ -457,11 +502,7 @@ impl LookupSession {
                 .and_then(|s| s.as_string())
                 .unwrap_or_default(),
         };
-        to_js(&outcome_json(self.inner.provider_output(
-            &mut core.inner,
-            index,
-            &text,
-        )))
+        outcome_out(self.inner.provider_output(&mut core.inner, index, &text))
     }
 
     /// A helper's answer: `{ username, password, identityToken? }`, or null for none.
@@ -477,7 +518,7 @@ impl LookupSession {
             }
             Some(c)
         };
-        to_js(&outcome_json(self.inner.helper_answer(index, credential)))
+        outcome_out(self.inner.helper_answer(index, credential))
     }
 
     /// A call failed (the callback threw, the process failed).
@@ -487,110 +528,119 @@ impl LookupSession {
 
     /// The result with real secrets: `{ lookupKey, found, credentials, matchedKeyringKeys }`.
     pub fn finish(&self, core: &KeyringCore) -> Result<JsValue, JsValue> {
-        to_js(&result_json(&self.inner.finish(&core.inner), true))
+        result_out(&self.inner.finish(&core.inner), true)
     }
 
     /// The explanation, every secret redacted.
     pub fn explain(&self, core: &KeyringCore) -> Result<JsValue, JsValue> {
-        to_js(&explanation_json(&self.inner.explain(&core.inner)))
+        explanation_out(&self.inner.explain(&core.inner))
     }
 }
 
-fn explanation_json(e: &PullExplanation) -> Value {
+fn reason(w: &mut Out, verdict: &Result<(), Mismatch>) {
+    w.key("reason");
+    match verdict {
+        Ok(()) => w.null(),
+        Err(m) => w.str(&m.to_string()),
+    };
+}
+
+/// The explanation's keys, in the sorted order they always had.
+fn explanation_out(e: &PullExplanation) -> Result<JsValue, JsValue> {
     let keyring_of = |label: &str| label.split(':').next().unwrap_or("").to_string();
-    let considered: Vec<Value> = e
-        .keys
-        .considered
-        .iter()
-        .map(|c| {
-            json!({
-                "key": c.label,
-                "keyring": keyring_of(&c.label),
-                "matched": c.verdict.is_ok(),
-                "reason": c.verdict.as_ref().err().map(ToString::to_string),
-                "sources": c.sources,
-            })
-        })
-        .collect();
-    let fallbacks: Vec<Value> = e
-        .keys
-        .fallbacks
-        .iter()
-        .map(|f| json!({ "key": f.label, "keyring": keyring_of(&f.label), "applied": f.applied, "reason": f.reason }))
-        .collect();
-    let rejected: Vec<Value> = e
-        .keys
-        .rejected
-        .iter()
-        .map(|(ring, r)| json!({ "keyring": ring, "key": r.raw_key, "source": r.source, "reason": r.reason }))
-        .collect();
-    let providers: Vec<Value> = e
-        .providers
-        .iter()
-        .map(|p| {
-            let mut v = json!({
-                "provider": p.provider,
-                "config": p.set,
-                "matchImages": p.globs.iter().map(|(g, r)| json!({
-                    "pattern": g, "matched": r.is_ok(), "reason": r.as_ref().err().map(ToString::to_string),
-                })).collect::<Vec<_>>(),
-                "message": p.to_string(),
-            });
-            let status = match &p.status {
-                ProviderStatus::NotMatched => "notMatched",
-                ProviderStatus::Cached { cache_key } => {
-                    v["cacheKey"] = json!(cache_key);
-                    "cached"
+    let r = &e.keys.result;
+    let mut w = Out::new();
+    w.obj().key("considered").arr();
+    for c in &e.keys.considered {
+        w.obj()
+            .s("key", &c.label)
+            .s("keyring", &keyring_of(&c.label));
+        w.b("matched", c.verdict.is_ok());
+        reason(&mut w, &c.verdict);
+        w.key("sources").strs(&c.sources).end();
+    }
+    w.end_arr();
+    credentials(&mut w, r, false);
+    w.key("fallbacks").arr();
+    for f in &e.keys.fallbacks {
+        w.obj().b("applied", f.applied).s("key", &f.label);
+        w.s("keyring", &keyring_of(&f.label))
+            .s("reason", f.reason)
+            .end();
+    }
+    w.end_arr().b("found", r.found()).key("helpers").arr();
+    for h in &e.helpers {
+        w.obj();
+        let status = match &h.outcome {
+            CallOutcome::HelperFound(_) => "found",
+            CallOutcome::HelperNotFound => "notFound",
+            CallOutcome::Failed { code, message } => {
+                w.s("code", code).s("error", message);
+                "failed"
+            }
+            _ => "notRun",
+        };
+        w.s("helper", &h.helper).s("message", &h.to_string());
+        w.s("serverUrl", &h.server_url).s("source", &h.source);
+        w.s("status", status).end();
+    }
+    w.end_arr().s("lookupKey", &r.lookup_key);
+    w.key("matchedKeyringKeys").strs(&r.matched_keyring_keys);
+    w.key("providers").arr();
+    for p in &e.providers {
+        // (status, cacheKey: absent / null / key, expiresAt, failure)
+        let mut cache_key = None;
+        let mut expires = None;
+        let mut failure = None;
+        let status = match &p.status {
+            ProviderStatus::NotMatched => "notMatched",
+            ProviderStatus::Cached { cache_key: k } => {
+                cache_key = Some(Some(k.as_str()));
+                "cached"
+            }
+            ProviderStatus::Ran { decision } => {
+                cache_key = Some(None);
+                if let CacheDecision::Cached { key, expires_at_ns } = decision {
+                    cache_key = Some(Some(key.as_str()));
+                    expires = Some((*expires_at_ns / 1_000_000) as i64);
                 }
-                ProviderStatus::Ran { decision } => {
-                    match decision {
-                        CacheDecision::Cached { key, expires_at_ns } => {
-                            v["cacheKey"] = json!(key);
-                            v["expiresAt"] = json!((*expires_at_ns / 1_000_000) as f64);
-                        }
-                        _ => v["cacheKey"] = Value::Null,
-                    }
-                    "ran"
-                }
-                ProviderStatus::Failed { code, message } => {
-                    v["code"] = json!(code);
-                    v["error"] = json!(message);
-                    "failed"
-                }
-                ProviderStatus::NotRun => "notRun",
-            };
-            v["status"] = json!(status);
-            v
-        })
-        .collect();
-    let helpers: Vec<Value> = e
-        .helpers
-        .iter()
-        .map(|h| {
-            let mut v = json!({
-                "helper": h.helper, "serverUrl": h.server_url, "source": h.source,
-                "message": h.to_string(),
-            });
-            v["status"] = json!(match &h.outcome {
-                CallOutcome::HelperFound(_) => "found",
-                CallOutcome::HelperNotFound => "notFound",
-                CallOutcome::Failed { code, message } => {
-                    v["code"] = json!(code);
-                    v["error"] = json!(message);
-                    "failed"
-                }
-                _ => "notRun",
-            });
-            v
-        })
-        .collect();
-    let mut out = result_json(&e.keys.result, false);
-    out["considered"] = json!(considered);
-    out["fallbacks"] = json!(fallbacks);
-    out["rejected"] = json!(rejected);
-    out["providers"] = json!(providers);
-    out["helpers"] = json!(helpers);
-    out["warnings"] = json!(e.warnings.iter().map(warning_json).collect::<Vec<_>>());
-    out["text"] = json!(e.to_string());
-    out
+                "ran"
+            }
+            ProviderStatus::Failed { code, message } => {
+                failure = Some((code, message));
+                "failed"
+            }
+            ProviderStatus::NotRun => "notRun",
+        };
+        w.obj();
+        if let Some(k) = cache_key {
+            w.o("cacheKey", k);
+        }
+        if let Some((code, _)) = failure {
+            w.s("code", code);
+        }
+        w.n("config", p.set as u64);
+        if let Some((_, message)) = failure {
+            w.s("error", message);
+        }
+        if let Some(t) = expires {
+            w.key("expiresAt").int(t);
+        }
+        w.key("matchImages").arr();
+        for (g, verdict) in &p.globs {
+            w.obj().b("matched", verdict.is_ok()).s("pattern", g);
+            reason(&mut w, verdict);
+            w.end();
+        }
+        w.end_arr().s("message", &p.to_string());
+        w.s("provider", &p.provider).s("status", status).end();
+    }
+    w.end_arr().key("rejected").arr();
+    for (ring, x) in &e.keys.rejected {
+        w.obj().s("key", &x.raw_key).s("keyring", ring);
+        w.s("reason", &x.reason).s("source", &x.source).end();
+    }
+    w.end_arr().s("text", &e.to_string()).key("warnings");
+    warnings(&mut w, &e.warnings);
+    w.end().to_js()
 }

@@ -7,15 +7,14 @@
 //! `osFeatures` ([`super::platform::PlatformOut`]).
 
 use super::error::{simple, to_js_error};
-use super::platform::PlatformOut;
-use super::to_js;
+use super::json::Out;
+use super::platform::{platform, PlatformOut};
 use crate::digest::{Algorithm, Digest, Hasher, Verifier};
-use crate::error::Coded;
+use crate::error::{Coded, Quoted};
 use crate::manifest::positions::{error_ranges, line_columns};
 use crate::manifest::{self, Annotations, Descriptor, Manifest, ManifestError, MAX_MANIFEST_SIZE};
 use js_sys::{Reflect, Uint8Array};
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::ops::Range;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -54,8 +53,7 @@ impl Input {
 }
 
 /// Start and end of a byte range as offset/line/column in the input's unit.
-#[derive(Serialize, Clone, Copy)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Copy)]
 struct Place {
     offset: usize,
     line: usize,
@@ -112,7 +110,8 @@ pub(crate) fn manifest_error(e: &ManifestError, input: &Input) -> JsValue {
     err
 }
 
-/// A descriptor for JS (document field order, platform with the JS names).
+/// A descriptor for JS (document field order, platform with the JS names): the shape of
+/// [`descriptor`], for the bindings that serialize with serde.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct DescriptorOut<'a> {
@@ -146,56 +145,90 @@ impl<'a> From<&'a Descriptor> for DescriptorOut<'a> {
     }
 }
 
-/// The JS `Manifest`: `kind`, the effective `mediaType`, descriptors in the JS shape.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ManifestOut<'a> {
-    kind: &'static str,
-    schema_version: u32,
-    media_type: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    artifact_type: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    config: Option<DescriptorOut<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    layers: Option<Vec<DescriptorOut<'a>>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    manifests: Option<Vec<DescriptorOut<'a>>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    subject: Option<DescriptorOut<'a>>,
-    #[serde(skip_serializing_if = "Annotations::is_empty")]
-    annotations: &'a Annotations,
-}
-
-fn list(l: &[Descriptor]) -> Vec<DescriptorOut<'_>> {
-    l.iter().map(DescriptorOut::from).collect()
-}
-
-fn manifest_out(m: &Manifest) -> ManifestOut<'_> {
-    match m {
-        Manifest::Index(i) => ManifestOut {
-            kind: "index",
-            schema_version: i.schema_version,
-            media_type: m.media_type(),
-            artifact_type: i.artifact_type.as_deref(),
-            config: None,
-            layers: None,
-            manifests: Some(list(&i.manifests)),
-            subject: i.subject.as_ref().map(DescriptorOut::from),
-            annotations: &i.annotations,
-        },
-        Manifest::Image(i) => ManifestOut {
-            kind: "image",
-            schema_version: i.schema_version,
-            media_type: m.media_type(),
-            artifact_type: i.artifact_type.as_deref(),
-            config: Some(DescriptorOut::from(&i.config)),
-            layers: Some(list(&i.layers)),
-            manifests: None,
-            subject: i.subject.as_ref().map(DescriptorOut::from),
-            annotations: &i.annotations,
-        },
+/// A descriptor for JS: document field order, empty optional fields left out, platform with
+/// the JS names (the shape of [`DescriptorOut`]).
+pub(crate) fn descriptor(w: &mut Out, d: &Descriptor) {
+    w.obj()
+        .s("mediaType", &d.media_type)
+        .s("digest", &d.digest.to_string())
+        .n("size", d.size);
+    if !d.urls.is_empty() {
+        w.key("urls").strs(&d.urls);
     }
+    annotations(w, &d.annotations);
+    if let Some(p) = &d.platform {
+        w.key("platform");
+        platform(w, p);
+    }
+    if let Some(t) = &d.artifact_type {
+        w.s("artifactType", t);
+    }
+    if let Some(t) = &d.data {
+        w.s("data", t);
+    }
+    w.end();
+}
+
+/// `annotations` in document order (repeated keys too: `JSON.parse` keeps the last), unless
+/// there are none.
+fn annotations(w: &mut Out, a: &Annotations) {
+    if !a.is_empty() {
+        w.key("annotations").obj();
+        for (k, v) in a.iter() {
+            w.s(k, v);
+        }
+        w.end();
+    }
+}
+
+fn descriptors(w: &mut Out, key: &str, list: &[Descriptor]) {
+    w.key(key).arr();
+    for d in list {
+        descriptor(w, d);
+    }
+    w.end_arr();
+}
+
+/// The JS `Manifest`: `kind`, the effective `mediaType`, descriptors in the JS shape.
+fn manifest_out(m: &Manifest) -> Result<JsValue, JsValue> {
+    let (kind, schema_version, artifact_type, subject, annotations_) = match m {
+        Manifest::Index(i) => (
+            "index",
+            i.schema_version,
+            &i.artifact_type,
+            &i.subject,
+            &i.annotations,
+        ),
+        Manifest::Image(i) => (
+            "image",
+            i.schema_version,
+            &i.artifact_type,
+            &i.subject,
+            &i.annotations,
+        ),
+    };
+    let mut w = Out::new();
+    w.obj()
+        .s("kind", kind)
+        .n("schemaVersion", u64::from(schema_version))
+        .s("mediaType", m.media_type());
+    if let Some(t) = artifact_type {
+        w.s("artifactType", t);
+    }
+    match m {
+        Manifest::Index(i) => descriptors(&mut w, "manifests", &i.manifests),
+        Manifest::Image(i) => {
+            w.key("config");
+            descriptor(&mut w, &i.config);
+            descriptors(&mut w, "layers", &i.layers);
+        }
+    }
+    if let Some(d) = subject {
+        w.key("subject");
+        descriptor(&mut w, d);
+    }
+    annotations(&mut w, annotations_);
+    w.end().to_js()
 }
 
 /// The core's `MANIFEST_TOO_LARGE` for bytes over the limit, found before copying them into
@@ -224,20 +257,7 @@ pub(crate) fn parse_arg(
 #[wasm_bindgen(js_name = parseManifest)]
 pub fn parse_manifest(input: JsValue, content_type: Option<String>) -> Result<JsValue, JsValue> {
     let m = parse_arg(&input, "manifest", content_type.as_deref())?;
-    to_js(&manifest_out(&m))
-}
-
-/// One JS `Diagnostic`.
-#[derive(Serialize)]
-struct Diagnostic {
-    code: &'static str,
-    message: String,
-    path: Option<String>,
-    severity: &'static str,
-    #[serde(flatten)]
-    place: Option<Place>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    details: BTreeMap<&'static str, String>,
+    manifest_out(&m)
 }
 
 /// `validateManifest(bytes, contentType?)`: every problem, each with code, message, path and,
@@ -252,24 +272,30 @@ pub fn validate_manifest(input: JsValue, content_type: Option<String>) -> Result
             (input, errors)
         }
     };
+    // One JS `Diagnostic` per problem.
     let ranges = error_ranges(input.bytes(), &errors);
-    let out: Vec<Diagnostic> = errors
-        .iter()
-        .zip(places(&input, &ranges))
-        .map(|(e, place)| Diagnostic {
-            code: e.code(),
-            message: e.to_string(),
-            path: e.path(),
-            severity: "error",
-            place,
-            details: e
-                .fields()
-                .into_iter()
-                .filter(|(k, _)| !matches!(*k, "line" | "column"))
-                .collect(),
-        })
-        .collect();
-    to_js(&out)
+    let mut w = Out::new();
+    w.arr();
+    for (e, place) in errors.iter().zip(places(&input, &ranges)) {
+        w.obj().s("code", e.code()).s("message", &e.to_string());
+        w.o("path", e.path().as_deref()).s("severity", "error");
+        if let Some(p) = place {
+            w.n("offset", p.offset as u64)
+                .n("line", p.line as u64)
+                .n("column", p.column as u64)
+                .n("endOffset", p.end_offset as u64)
+                .n("endLine", p.end_line as u64)
+                .n("endColumn", p.end_column as u64);
+        }
+        let mut details = e.fields();
+        details.retain(|(k, _)| !matches!(*k, "line" | "column"));
+        if !details.is_empty() {
+            w.key("details");
+            w.sorted_members(&details);
+        }
+        w.end();
+    }
+    w.end_arr().to_js()
 }
 
 fn algorithm(name: Option<&str>) -> Result<Algorithm, JsValue> {
@@ -277,7 +303,10 @@ fn algorithm(name: Option<&str>) -> Result<Algorithm, JsValue> {
     Algorithm::from_name(name).ok_or_else(|| {
         let e = simple(
             "DIGEST_UNSUPPORTED",
-            &format!("unsupported digest algorithm {name:?}; supported: sha256, sha384, sha512"),
+            &format!(
+                "unsupported digest algorithm {}; supported: sha256, sha384, sha512",
+                Quoted(name)
+            ),
         );
         let _ = Reflect::set(&e, &"algorithm".into(), &JsValue::from_str(name));
         e

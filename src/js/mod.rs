@@ -8,10 +8,12 @@
 
 pub mod auth;
 pub mod error;
+pub mod json;
 pub mod manifest;
 pub mod platform;
 pub mod policy;
 pub mod reference;
+pub mod registry;
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;

@@ -12,48 +12,116 @@
 
 use super::error::{simple, to_js_error};
 use super::from_js;
-use super::manifest::{parse_arg, DescriptorOut};
-use super::to_js;
+use super::json::Out;
+use super::manifest::{descriptor, parse_arg};
+use crate::manifest::Descriptor;
 use crate::platform::{self, Matcher, Mode, Platform};
-use crate::select::{self, Selection};
+use crate::select;
 use js_sys::{Array, Reflect};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 use std::cmp::Ordering;
 use wasm_bindgen::prelude::*;
 
-/// A platform object from JS: JS or OCI field names.
-#[derive(Deserialize, Default)]
-#[serde(default, deny_unknown_fields)]
-struct PlatformIn {
-    os: Option<String>,
-    architecture: Option<String>,
-    variant: Option<String>,
-    #[serde(rename = "osVersion")]
-    os_version: Option<String>,
-    #[serde(rename = "os.version")]
-    os_version_oci: Option<String>,
-    #[serde(rename = "osFeatures")]
-    os_features: Option<Vec<String>>,
-    #[serde(rename = "os.features")]
-    os_features_oci: Option<Vec<String>>,
-    /// Docker's (non-OCI) `features`, accepted and ignored as containerd does.
-    features: Option<Vec<String>>,
-}
+/// The fields of a platform object from JS (JS or OCI names); `features` is Docker's (non-OCI)
+/// `features`, accepted and ignored as containerd does.
+const PLATFORM_FIELDS: [&str; 8] = [
+    "os",
+    "architecture",
+    "variant",
+    "osVersion",
+    "os.version",
+    "osFeatures",
+    "os.features",
+    "features",
+];
 
-impl From<PlatformIn> for Platform {
-    fn from(p: PlatformIn) -> Platform {
-        let _ = p.features;
-        Platform {
-            os: p.os.unwrap_or_default(),
-            architecture: p.architecture.unwrap_or_default(),
-            variant: p.variant.unwrap_or_default(),
-            os_version: p.os_version.or(p.os_version_oci).unwrap_or_default(),
-            os_features: p.os_features.or(p.os_features_oci).unwrap_or_default(),
+/// How serde names a JSON value that has the wrong type (`invalid type: {this}, expected ...`).
+fn unexpected(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("boolean `{b}`"),
+        Value::Number(n) if n.is_f64() => {
+            let mut text = Out::new();
+            text.value(v);
+            let text = text.into_string();
+            let point = if text.contains(['.', 'e', 'E']) {
+                ""
+            } else {
+                ".0"
+            };
+            format!("floating point `{text}{point}`")
         }
+        Value::Number(n) => format!("integer `{n}`"),
+        Value::String(s) => format!("string {}", crate::error::Quoted(s)),
+        Value::Array(_) => "sequence".into(),
+        Value::Object(_) => "map".into(),
     }
 }
 
-/// A platform object for JS.
+/// A platform object (JS or OCI field names, unknown fields refused), taken as given.
+fn platform_from_value(v: &Value) -> Result<Platform, String> {
+    let Value::Object(map) = v else {
+        return Err(format!(
+            "invalid type: {}, expected struct PlatformIn",
+            unexpected(v)
+        ));
+    };
+    let string = |v: &Value| match v {
+        Value::Null => Ok(None),
+        Value::String(s) => Ok(Some(s.clone())),
+        other => Err(format!(
+            "invalid type: {}, expected a string",
+            unexpected(other)
+        )),
+    };
+    let list = |v: &Value| match v {
+        Value::Null => Ok(None),
+        Value::Array(items) => items
+            .iter()
+            .map(|i| match i {
+                Value::String(s) => Ok(s.clone()),
+                other => Err(format!(
+                    "invalid type: {}, expected a string",
+                    unexpected(other)
+                )),
+            })
+            .collect::<Result<Vec<String>, String>>()
+            .map(Some),
+        other => Err(format!(
+            "invalid type: {}, expected a sequence",
+            unexpected(other)
+        )),
+    };
+    let mut fields: [Option<String>; 5] = Default::default();
+    let mut features: [Option<Vec<String>>; 3] = Default::default();
+    for (k, v) in map {
+        match PLATFORM_FIELDS.iter().position(|f| f == k) {
+            Some(i @ 0..=4) => fields[i] = string(v)?,
+            Some(i) => features[i - 5] = list(v)?,
+            None => {
+                let expected: Vec<String> =
+                    PLATFORM_FIELDS.iter().map(|f| format!("`{f}`")).collect();
+                return Err(format!(
+                    "unknown field `{k}`, expected one of {}",
+                    expected.join(", ")
+                ));
+            }
+        }
+    }
+    let [os, architecture, variant, os_version, os_version_oci] = fields;
+    let [os_features, os_features_oci, _] = features;
+    Ok(Platform {
+        os: os.unwrap_or_default(),
+        architecture: architecture.unwrap_or_default(),
+        variant: variant.unwrap_or_default(),
+        os_version: os_version.or(os_version_oci).unwrap_or_default(),
+        os_features: os_features.or(os_features_oci).unwrap_or_default(),
+    })
+}
+
+/// A platform object for JS: the shape of [`platform`], for the bindings that serialize with
+/// serde.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct PlatformOut<'a> {
@@ -79,8 +147,25 @@ impl<'a> From<&'a Platform> for PlatformOut<'a> {
     }
 }
 
+/// A platform object for JS: the JS field names, empty optional fields left out.
+pub(crate) fn platform(w: &mut Out, p: &Platform) {
+    w.obj().s("os", &p.os).s("architecture", &p.architecture);
+    if !p.variant.is_empty() {
+        w.s("variant", &p.variant);
+    }
+    if !p.os_version.is_empty() {
+        w.s("osVersion", &p.os_version);
+    }
+    if !p.os_features.is_empty() {
+        w.key("osFeatures").strs(&p.os_features);
+    }
+    w.end();
+}
+
 fn out(p: &Platform) -> Result<JsValue, JsValue> {
-    to_js(&PlatformOut::from(p))
+    let mut w = Out::new();
+    platform(&mut w, p);
+    w.to_js()
 }
 
 fn parse_spec(spec: &str, host: &Platform) -> Result<Platform, JsValue> {
@@ -99,9 +184,7 @@ fn platform_arg(value: &JsValue, host: &Platform, what: &str) -> Result<Platform
         ));
     }
     let v = from_js(value, what)?;
-    serde_json::from_value::<PlatformIn>(v)
-        .map(Platform::from)
-        .map_err(|e| {
+    platform_from_value(&v).map_err(|e| {
             simple(
                 "INVALID_PLATFORM",
                 &format!("{what} is not a platform object ({e}); expected {{ os, architecture, variant?, osVersion?, osFeatures? }}"),
@@ -165,7 +248,12 @@ fn platform_list(value: &JsValue, host: &Platform, what: &str) -> Result<Vec<Pla
 }
 
 fn platforms_out(ps: &[Platform]) -> Result<JsValue, JsValue> {
-    to_js(&ps.iter().map(PlatformOut::from).collect::<Vec<_>>())
+    let mut w = Out::new();
+    w.arr();
+    for p in ps {
+        platform(&mut w, p);
+    }
+    w.end_arr().to_js()
 }
 
 #[wasm_bindgen]
@@ -233,25 +321,33 @@ impl WasmMatcher {
     }
 }
 
-/// The JS selection result (`reason` absent in rankings).
-#[derive(Serialize)]
-struct SelectionOut<'a> {
+/// A JS selection result: `{ index, descriptor, platform, reason? }` (`reason` absent in
+/// rankings).
+fn selection(
+    w: &mut Out,
     index: usize,
-    descriptor: Option<DescriptorOut<'a>>,
-    platform: Option<PlatformOut<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    reason: Option<&'a str>,
-}
-
-impl<'a> From<&'a Selection> for SelectionOut<'a> {
-    fn from(s: &'a Selection) -> Self {
-        SelectionOut {
-            index: s.index,
-            descriptor: s.descriptor.as_ref().map(DescriptorOut::from),
-            platform: s.platform.as_ref().map(PlatformOut::from),
-            reason: Some(&s.reason),
+    d: Option<&Descriptor>,
+    p: Option<&Platform>,
+    reason: Option<&str>,
+) {
+    w.obj().n("index", index as u64).key("descriptor");
+    match d {
+        Some(d) => descriptor(w, d),
+        None => {
+            w.null();
         }
     }
+    w.key("platform");
+    match p {
+        Some(p) => platform(w, p),
+        None => {
+            w.null();
+        }
+    }
+    if let Some(r) = reason {
+        w.s("reason", r);
+    }
+    w.end();
 }
 
 fn index_arg(index: &JsValue) -> Result<crate::manifest::Manifest, JsValue> {
@@ -281,7 +377,17 @@ pub fn select_manifest(
     let m = index_arg(&index)?;
     let idx = select::index_of(&m).map_err(|e| to_js_error(&e, None))?;
     match select::select(idx, &matcher.matcher) {
-        Some(s) => to_js(&SelectionOut::from(&s)),
+        Some(s) => {
+            let mut w = Out::new();
+            selection(
+                &mut w,
+                s.index,
+                s.descriptor.as_ref(),
+                s.platform.as_ref(),
+                Some(&s.reason),
+            );
+            w.to_js()
+        }
         None if throw_if_none => Err(no_match(idx, &matcher.matcher)),
         None => Ok(JsValue::NULL),
     }
@@ -293,17 +399,14 @@ pub fn select_manifest(
 pub fn rank_manifests(index: JsValue, matcher: &WasmMatcher) -> Result<JsValue, JsValue> {
     let m = index_arg(&index)?;
     let idx = select::index_of(&m).map_err(|e| to_js_error(&e, None))?;
-    let ranked: Vec<SelectionOut> = select::ranked(idx, &matcher.matcher)
-        .into_iter()
-        .filter_map(|i| idx.manifests.get(i).map(|d| (i, d)))
-        .map(|(i, d)| SelectionOut {
-            index: i,
-            descriptor: Some(DescriptorOut::from(d)),
-            platform: d.platform.as_ref().map(PlatformOut::from),
-            reason: None,
-        })
-        .collect();
-    to_js(&ranked)
+    let mut w = Out::new();
+    w.arr();
+    for i in select::ranked(idx, &matcher.matcher) {
+        if let Some(d) = idx.manifests.get(i) {
+            selection(&mut w, i, Some(d), d.platform.as_ref(), None);
+        }
+    }
+    w.end_arr().to_js()
 }
 
 /// The platforms an index offers (attestations left out), formatted, in index order.
@@ -311,5 +414,7 @@ pub fn rank_manifests(index: JsValue, matcher: &WasmMatcher) -> Result<JsValue, 
 pub fn index_platforms(index: JsValue) -> Result<JsValue, JsValue> {
     let m = index_arg(&index)?;
     let idx = select::index_of(&m).map_err(|e| to_js_error(&e, None))?;
-    to_js(&select::available_platforms(idx))
+    let mut w = Out::new();
+    w.strs(&select::available_platforms(idx));
+    w.to_js()
 }

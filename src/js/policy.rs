@@ -1,27 +1,29 @@
 //! Pull policy for JS.
 
 use super::error::{simple, to_js_error};
-use super::{from_js, to_js};
+use super::from_js;
+use super::json::Out;
 use crate::policy::admission::{
     admit, apply_always_pull_images, validate, AdmissionRequest, Operation,
 };
 use crate::policy::kubelet::{parse_allowlist_pattern, VerificationPolicy};
 use crate::policy::{default_pull_policy, pull_decision, ImagePresence, PullPolicy};
-use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 /// `defaultPullPolicy(image, policy?)`.
 #[wasm_bindgen(js_name = defaultPullPolicy)]
 pub fn default_pull_policy_js(image: &str, policy: Option<String>) -> Result<JsValue, JsValue> {
     let d = default_pull_policy(image, policy.as_deref()).map_err(|e| to_js_error(&e, None))?;
-    to_js(&json!({
-        "policy": d.policy.as_str(),
-        "reason": d.reason,
-        "defaulted": d.defaulted,
-        "tag": d.tag,
-        "digest": d.digest,
-    }))
+    Out::new()
+        .obj()
+        .b("defaulted", d.defaulted)
+        .o("digest", d.digest.as_deref())
+        .s("policy", d.policy.as_str())
+        .s("reason", &d.reason)
+        .o("tag", d.tag.as_deref())
+        .end()
+        .to_js()
 }
 
 /// `pullDecision(policy, imagePresent, { inspectError, mustAttemptImagePull })`.
@@ -52,7 +54,13 @@ pub fn pull_decision_js(
         }
     };
     let d = pull_decision(policy, presence, options["mustAttemptImagePull"].as_bool());
-    to_js(&json!({ "pull": d.pull, "error": d.error, "reason": d.reason }))
+    Out::new()
+        .obj()
+        .o("error", d.error)
+        .b("pull", d.pull)
+        .s("reason", &d.reason)
+        .end()
+        .to_js()
 }
 
 /// `applyAlwaysPullImages(pod)`: a copy with every policy `Always`.
@@ -60,7 +68,7 @@ pub fn pull_decision_js(
 pub fn apply_always_pull_images_js(pod: JsValue) -> Result<JsValue, JsValue> {
     let object = from_js(&pod, "pod")?;
     let out = apply_always_pull_images(&object).map_err(|e| to_js_error(&e, None))?;
-    to_js(&out.object)
+    Out::new().value(&out.object).to_js()
 }
 
 /// `alwaysPullImagesAdmission({ operation, resource, subresource, object, oldObject })`:
@@ -82,18 +90,14 @@ pub fn always_pull_images_admission_js(request: JsValue) -> Result<JsValue, JsVa
         ..r
     })
     .map_err(|e| to_js_error(&e, None))?;
-    #[derive(Serialize)]
-    struct V {
-        path: String,
-        value: String,
+    let mut w = Out::new();
+    w.obj().key("changed").strs(&out.changed);
+    w.b("ignored", out.ignored).key("object").value(&out.object);
+    w.s("reason", &out.reason).key("violations").arr();
+    for v in &violations {
+        w.obj().s("path", &v.path).s("value", &v.value).end();
     }
-    to_js(&json!({
-        "ignored": out.ignored,
-        "object": out.object,
-        "changed": out.changed,
-        "reason": out.reason,
-        "violations": violations.into_iter().map(|v| V { path: v.path, value: v.value }).collect::<Vec<_>>(),
-    }))
+    w.end_arr().end().to_js()
 }
 
 /// `requiresCredentialVerification(policy, image, { allowlist, pulledByKubelet })` (KEP-2535).
@@ -123,5 +127,10 @@ pub fn requires_credential_verification_js(
 #[wasm_bindgen(js_name = validateAllowlistPattern)]
 pub fn validate_allowlist_pattern_js(pattern: &str) -> Result<JsValue, JsValue> {
     let p = parse_allowlist_pattern(pattern).map_err(|e| to_js_error(&e, None))?;
-    to_js(&json!({ "pattern": p.pattern, "isWildcard": p.is_wildcard }))
+    Out::new()
+        .obj()
+        .b("isWildcard", p.is_wildcard)
+        .s("pattern", &p.pattern)
+        .end()
+        .to_js()
 }

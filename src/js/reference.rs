@@ -8,13 +8,12 @@
 //! both paths agree on every conformance vector.
 
 use super::error::{simple, to_js_error};
-use crate::error::Coded;
-use super::to_js;
+use super::json::Out;
+use crate::error::{Coded, Quoted};
 use crate::reference::{
     kubelet_image_with_default_tag, parse_normalized_parts, split_arch_suffix, with_arch_suffix,
     DigestAlgorithms, DomainPart, Parts, Reference,
 };
-use serde::Serialize;
 use std::cell::RefCell;
 use std::ops::Range;
 use wasm_bindgen::prelude::*;
@@ -172,43 +171,20 @@ fn encode(p: &Parts, out: &mut [u32]) {
 }
 
 /// The JS `ImageReference`.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct JsReference {
-    registry: String,
-    repository: String,
-    tag: Option<String>,
-    digest: Option<String>,
-    name: String,
-    normalized: String,
-    familiar: String,
-    with_default_tag: String,
-}
-
-impl From<&Reference> for JsReference {
-    fn from(r: &Reference) -> Self {
-        JsReference {
-            registry: r.domain().to_string(),
-            repository: r.path().to_string(),
-            tag: r.tag().map(str::to_string),
-            digest: r.digest().map(|d| d.to_string()),
-            name: r.name(),
-            normalized: r.to_string(),
-            familiar: r.familiar(),
-            with_default_tag: r.with_default_tag(),
-        }
-    }
-}
-
-/// The JS `RawReference` (no normalization).
-#[derive(Serialize)]
-struct JsRawReference {
-    domain: Option<String>,
-    path: String,
-    tag: Option<String>,
-    digest: Option<String>,
-    name: String,
-    string: String,
+fn reference_out(r: &Reference) -> Result<JsValue, JsValue> {
+    let digest = r.digest().map(|d| d.to_string());
+    Out::new()
+        .obj()
+        .s("registry", r.domain())
+        .s("repository", r.path())
+        .o("tag", r.tag())
+        .o("digest", digest.as_deref())
+        .s("name", &r.name())
+        .s("normalized", &r.to_string())
+        .s("familiar", &r.familiar())
+        .s("withDefaultTag", &r.with_default_tag())
+        .end()
+        .to_js()
 }
 
 /// Parses one reference through Rust strings; throws `PullspecError`. `mode`: `"normalized"`
@@ -217,26 +193,29 @@ struct JsRawReference {
 pub fn parse_reference(input: &str, mode: &str) -> Result<JsValue, JsValue> {
     let err = |e: crate::reference::ReferenceError| to_js_error(&e, Some(input));
     match mode {
-        "normalized" => to_js(&JsReference::from(
-            &Reference::parse_normalized(input).map_err(err)?,
-        )),
-        "canonical" => to_js(&JsReference::from(
-            &Reference::parse_canonical(input).map_err(err)?,
-        )),
+        "normalized" => reference_out(&Reference::parse_normalized(input).map_err(err)?),
+        "canonical" => reference_out(&Reference::parse_canonical(input).map_err(err)?),
         "raw" => {
+            // The JS `RawReference` (no normalization).
             let r = Reference::parse(input).map_err(err)?;
-            to_js(&JsRawReference {
-                domain: Some(r.domain().to_string()).filter(|d| !d.is_empty()),
-                path: r.path().to_string(),
-                tag: r.tag().map(str::to_string),
-                digest: r.digest().map(|d| d.to_string()),
-                name: r.name(),
-                string: r.to_string(),
-            })
+            let digest = r.digest().map(|d| d.to_string());
+            Out::new()
+                .obj()
+                .o("domain", Some(r.domain()).filter(|d| !d.is_empty()))
+                .s("path", r.path())
+                .o("tag", r.tag())
+                .o("digest", digest.as_deref())
+                .s("name", &r.name())
+                .s("string", &r.to_string())
+                .end()
+                .to_js()
         }
         other => Err(simple(
             "INVALID_ARGUMENT",
-            &format!("unknown parse mode {other:?} (normalized, canonical, raw)"),
+            &format!(
+                "unknown parse mode {} (normalized, canonical, raw)",
+                Quoted(other)
+            ),
         )),
     }
 }
@@ -250,13 +229,13 @@ pub fn with_arch_suffix_js(image: &str, arch: &str) -> Result<String, JsValue> {
 /// `pause-amd64` -> `{ image: "pause", arch: "amd64" }`, or `null` without a known suffix.
 #[wasm_bindgen(js_name = splitArchSuffix)]
 pub fn split_arch_suffix_js(image: &str) -> Result<JsValue, JsValue> {
-    #[derive(Serialize)]
-    struct Split {
-        image: String,
-        arch: &'static str,
-    }
     let split = split_arch_suffix(image).map_err(|e| to_js_error(&e, Some(image)))?;
-    to_js(&split.map(|(image, arch)| Split { image, arch }))
+    let mut w = Out::new();
+    match split {
+        Some((image, arch)) => w.obj().s("image", &image).s("arch", arch).end(),
+        None => w.null(),
+    };
+    w.to_js()
 }
 
 /// The kubelet's `applyDefaultImageTag`: the image as written plus `:latest` when needed.

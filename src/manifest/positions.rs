@@ -16,7 +16,7 @@
 //! [`line_columns`] turns byte offsets into 1-based line and column numbers (and, on request,
 //! offsets counted in UTF-16 code units, which is what JS strings and LSP editors count).
 
-use super::json::{child_path, index_path};
+use super::json::{child_path, index_path, Json};
 use super::ManifestError;
 use crate::error::Coded;
 use std::collections::{HashMap, HashSet};
@@ -238,7 +238,10 @@ fn scan(text: &[u8], wanted: &HashSet<&str>) -> HashMap<String, Span> {
                     let end = string_end(text, i);
                     let key = text
                         .get(i..end)
-                        .and_then(|raw| serde_json::from_slice::<String>(raw).ok())
+                        .and_then(|raw| match super::json::parse(raw) {
+                            Ok(Json::Str(s)) => Some(s),
+                            _ => None,
+                        })
                         .unwrap_or_default();
                     top.member = Some((key, i));
                     i = end;
@@ -358,7 +361,8 @@ pub struct Position {
 /// text whatever the number of offsets.
 pub fn line_columns(text: &[u8], offsets: &[usize], utf16: bool) -> Vec<Position> {
     let mut order: Vec<usize> = (0..offsets.len()).collect();
-    order.sort_by_key(|&k| offsets.get(k).copied().unwrap_or(0));
+    let key = |k: &usize| offsets.get(*k).copied().unwrap_or(0);
+    crate::sort::sort_by(&mut order, |a, b| key(a) < key(b));
     let mut out = vec![
         Position {
             offset: 0,

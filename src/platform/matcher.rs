@@ -20,9 +20,10 @@
 //! Long runs (`arm/v1000000`) are kept as ranges, never expanded, so hostile input cannot
 //! allocate without bound.
 
-use super::stable_sort::sorted_permutation;
 use super::windows::WindowsVersion;
 use super::{format_all, normalize_with_host_os, Platform, PlatformError};
+use crate::error::Quoted;
+use crate::sort::sorted_permutation;
 use std::cmp::Ordering;
 
 /// Which containerd comparer a [`Matcher`] reproduces.
@@ -70,7 +71,8 @@ impl Mode {
             .map(|(m, _)| *m)
             .ok_or_else(|| PlatformError::InvalidMatcher {
                 reason: format!(
-                    "unknown mode {name:?}; expected exact, only, strict, os, ordered, any, all or windows_host"
+                    "unknown mode {}; expected exact, only, strict, os, ordered, any, all or windows_host",
+                    Quoted(name)
                 ),
             })
     }

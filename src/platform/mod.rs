@@ -28,14 +28,13 @@
 
 pub mod database;
 pub mod matcher;
-mod stable_sort;
 pub mod windows;
 
+pub use crate::sort::sorted_permutation as stable_sort_indices;
 pub use matcher::{Matcher, Mode};
-pub use stable_sort::sorted_permutation as stable_sort_indices;
 pub use windows::{windows_host_can_run, WindowsVersion};
 
-use crate::error::Coded;
+use crate::error::{Coded, Quoted};
 use database::{is_known_arch, is_known_os, normalize_arch, normalize_os};
 use std::fmt;
 
@@ -85,7 +84,7 @@ impl fmt::Display for PlatformError {
         match self {
             PlatformError::InvalidSpecifier {
                 specifier, reason, ..
-            } => write!(f, "invalid platform {specifier:?}: {reason}"),
+            } => write!(f, "invalid platform {}: {reason}", Quoted(specifier)),
             PlatformError::InvalidMatcher { reason } => {
                 write!(f, "invalid platform matcher: {reason}")
             }
@@ -337,14 +336,20 @@ pub fn parse(specifier: &str, host: &Platform) -> Result<Platform, PlatformError
                 .map_err(|(at, why)| fail(version_at + at, format!("invalid OS version: {why}")))?;
             for f in &os.features {
                 let feature = decode_os_option(f).map_err(|(_, why)| {
-                    fail(version_at, format!("invalid OS feature {f:?}: {why}"))
+                    fail(
+                        version_at,
+                        format!("invalid OS feature {}: {why}", Quoted(f)),
+                    )
                 })?;
                 p.os_features.push(feature);
             }
         } else if let Some(bad) = part.bytes().position(|b| !is_component_byte(b)) {
             return Err(fail(
                 offset + bad,
-                format!("{part:?} contains a character outside [A-Za-z0-9_.-]"),
+                format!(
+                    "{} contains a character outside [A-Za-z0-9_.-]",
+                    Quoted(part)
+                ),
             ));
         } else if part.is_empty() {
             return Err(fail(offset, "empty component".to_string()));
@@ -420,7 +425,7 @@ pub fn format_all(p: &Platform) -> String {
     }
     let mut options = encode_os_option(&p.os_version);
     let mut features: Vec<&String> = p.os_features.iter().collect();
-    features.sort();
+    crate::sort::sort(&mut features);
     for f in features {
         options.push('+');
         options.push_str(&encode_os_option(f));
@@ -442,7 +447,7 @@ pub fn normalize(p: &Platform, host: &Platform) -> Platform {
 pub(crate) fn normalize_with_host_os(p: &Platform, host_os: &str) -> Platform {
     let (architecture, variant) = normalize_arch(&p.architecture, &p.variant);
     let mut os_features = p.os_features.clone();
-    os_features.sort();
+    crate::sort::sort(&mut os_features);
     os_features.dedup();
     Platform {
         os: normalize_os(&p.os, host_os),

@@ -47,7 +47,7 @@ pub use arch::{split_arch_suffix, with_arch_suffix, LEGACY_ARCH_SUFFIXES};
 pub use grammar::is_domain;
 
 use crate::digest::{Algorithm, Digest, DigestError};
-use crate::error::Coded;
+use crate::error::{Coded, QuotedChar};
 use grammar::{grammar_remainder, raw_domain_end, tag_production, Failure, Remainder};
 use std::fmt;
 use std::ops::Range;
@@ -134,8 +134,8 @@ impl fmt::Display for ReferenceError {
             } => match found {
                 Some(c) => write!(
                     f,
-                    "invalid reference format: unexpected {:?} at offset {offset}, expected {expected}",
-                    c
+                    "invalid reference format: unexpected {} at offset {offset}, expected {expected}",
+                    QuotedChar(*c)
                 ),
                 None if *offset == 0 => f.write_str("invalid reference format: the reference is empty"),
                 None => write!(

@@ -116,12 +116,47 @@ fn schema1_error(content_type: &str) -> RegistryError {
     })
 }
 
-/// Internal state shared by the ops: not started, exchanging, finished.
+/// Internal state shared by the one-exchange ops: not started, exchanging, finished.
 #[derive(Debug)]
-enum State<T> {
+pub(crate) enum State<T> {
     Start,
     Running(Box<Exchange>),
     Done(Option<Result<T, RegistryError>>),
+}
+
+impl<T> State<T> {
+    /// One step of an operation made of one exchange: `start` builds it, its steps pass
+    /// through, `judge` turns its final response (with its rate limit and final URL) into the
+    /// result.
+    pub(crate) fn step(
+        &mut self,
+        session: &mut Session,
+        now_ms: u64,
+        start: impl FnOnce(&Session) -> Result<Exchange, RegistryError>,
+        judge: impl FnOnce(Response, Option<RateLimit>, &Url) -> Result<T, RegistryError>,
+    ) -> Step<T> {
+        if let State::Start = self {
+            *self = match start(session) {
+                Ok(x) => State::Running(Box::new(x)),
+                Err(e) => State::Done(Some(Err(e))),
+            };
+        }
+        if let State::Running(x) = self {
+            match x.next(session, now_ms).pending() {
+                Ok(step) => return step,
+                Err(r) => {
+                    let (rate_limit, url) = (x.rate_limit(), x.final_url().clone());
+                    *self = State::Done(Some(r.and_then(|resp| judge(resp, rate_limit, &url))));
+                }
+            }
+        }
+        match self {
+            State::Done(r) => Step::Done(take_done(r)),
+            _ => Step::Done(Err(RegistryError::InvalidState {
+                reason: "operation state lost".to_string(),
+            })),
+        }
+    }
 }
 
 /// `GET` a manifest, verified. Build with [`manifest()`] or [`ManifestOp::by_digest`].
@@ -329,7 +364,7 @@ fn take_done<T>(r: &mut Option<Result<T, RegistryError>>) -> Result<T, RegistryE
     })
 }
 
-fn forward_response<T>(
+pub(crate) fn forward_response<T>(
     state: &mut State<T>,
     session: &mut Session,
     response: Response,
@@ -345,7 +380,7 @@ fn forward_response<T>(
     }
 }
 
-fn forward_transport<T>(
+pub(crate) fn forward_transport<T>(
     state: &mut State<T>,
     session: &mut Session,
     error: TransportError,

@@ -9,6 +9,7 @@
 //! | [`manifest()`] | [`FetchedManifest`] | `GET /v2/<name>/manifests/<tag or digest>`, verified |
 //! | [`head_manifest()`] | [`ManifestHead`] | `HEAD` the same (GET fallback when no digest header) |
 //! | [`resolve()`] | [`Resolution`] | HEAD tag, GET by digest, select platform, GET manifest, GET config |
+//! | [`head_blob()`] | [`BlobHead`] | `HEAD /v2/<name>/blobs/<digest>` (size before download) |
 //! | [`blob()`] | [`BlobResult`] | `GET /v2/<name>/blobs/<digest>` streamed, verified, resumable |
 //! | [`blob_bytes()`] | `Vec<u8>` | the same read whole (small blobs: configs), verified |
 //! | [`tags()`] | [`TagList`] | `GET /v2/<name>/tags/list?n=` following `Link: rel="next"` |
@@ -52,6 +53,7 @@
 
 pub mod auth;
 pub mod blob;
+pub mod blob_head;
 pub mod error_body;
 pub mod errors;
 pub mod exchange;
@@ -64,6 +66,7 @@ pub mod tags;
 pub mod url;
 
 pub use blob::{blob, blob_bytes, BlobBytesOp, BlobOp, BlobResult};
+pub use blob_head::{head_blob, BlobHead, BlobHeadOp};
 pub use errors::RegistryError;
 pub use http::{
     Expect, Method, Purpose, RateLimit, Request, Response, TransportError, TransportErrorKind,

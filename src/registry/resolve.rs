@@ -75,6 +75,12 @@ pub struct Resolution {
     pub explanation: Vec<String>,
     /// The last rate limit headers seen.
     pub rate_limit: Option<RateLimit>,
+    /// The image manifest's bytes, as verified (what `manifest_digest` is of).
+    #[serde(skip)]
+    pub manifest_bytes: Vec<u8>,
+    /// The config's bytes, as verified (what `config_digest` is of).
+    #[serde(skip)]
+    pub config_bytes: Vec<u8>,
 }
 
 #[derive(Debug)]
@@ -95,7 +101,7 @@ pub struct ResolveOp {
     explanation: Vec<String>,
     top: Option<(Digest, String, u64)>,
     index: Option<IndexInfo>,
-    image: Option<(Digest, String, ImageManifest)>,
+    image: Option<(Digest, String, ImageManifest, Vec<u8>)>,
     platform: Option<Platform>,
     from_index: bool,
     rate_limit: Option<RateLimit>,
@@ -254,7 +260,7 @@ impl ResolveOp {
             }
             Manifest::Image(im) => {
                 let config = im.config.clone();
-                self.image = Some((m.digest, m.media_type, im));
+                self.image = Some((m.digest, m.media_type, im, m.bytes));
                 if let Some(data) = &config.data {
                     let bytes = base64::engine::general_purpose::STANDARD
                         .decode(data)
@@ -328,7 +334,7 @@ impl ResolveOp {
         }
         let (
             Some((digest, media_type, size)),
-            Some((manifest_digest, manifest_media_type, manifest)),
+            Some((manifest_digest, manifest_media_type, manifest, manifest_bytes)),
         ) = (self.top.clone(), self.image.take())
         else {
             return Err(RegistryError::InvalidState {
@@ -350,6 +356,8 @@ impl ResolveOp {
             config_digest,
             explanation: std::mem::take(&mut self.explanation),
             rate_limit: self.rate_limit,
+            manifest_bytes,
+            config_bytes: bytes,
         })))))
     }
 
@@ -399,7 +407,10 @@ impl Operation for ResolveOp {
                 Stage::Config(op) => match op.next(session, now_ms).pending() {
                     Ok(step) => return step,
                     Err(r) => {
-                        let digest = self.image.as_ref().map(|(_, _, m)| m.config.digest.clone());
+                        let digest = self
+                            .image
+                            .as_ref()
+                            .map(|(_, _, m, _)| m.config.digest.clone());
                         match digest {
                             Some(d) => r.and_then(|bytes| self.finish(bytes, d, true)),
                             None => Err(RegistryError::InvalidState {

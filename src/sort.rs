@@ -1,26 +1,57 @@
-//! Go's `sort.SliceStable` (insertion sort of 20-element blocks, then `symMerge`), reproduced
-//! step for step so that orderings match containerd's even when a `Less` is not a strict weak
-//! order (containerd's feature-aware `Less` functions are not always transitive).
+//! Stable sorting for the whole crate, in one non-generic copy.
 //!
-//! Works on a permutation: `sorted_permutation(n, less)` returns the indices `0..n` in sorted
-//! order, where `less(a, b)` compares the items at original indices `a` and `b`.
+//! `slice::sort` and its relatives add several kilobytes of wasm for every element type and
+//! comparison they are used with; everything here sorts a permutation of indices through a
+//! `dyn` comparison instead, so there is one copy of the algorithm, and only the small
+//! [`sort_by`] wrapper is generic.
+//!
+//! The algorithm is Go's `sort.SliceStable` (insertion sort of 20-element blocks, then
+//! `symMerge`), reproduced step for step so that orderings match containerd's even when a
+//! `Less` is not a strict weak order (containerd's feature-aware `Less` functions are not always
+//! transitive). It makes O(n log n) comparisons and O(n log² n) swaps: fine for the 20,000
+//! entries a manifest may have.
 
-/// Stable-sorts `0..n` by `less` exactly as Go's `sort.SliceStable` would.
+/// Stable-sorts `0..n` by `less` exactly as Go's `sort.SliceStable` would: the indices in
+/// sorted order, where `less(a, b)` compares the items at original indices `a` and `b`.
 pub fn sorted_permutation(n: usize, mut less: impl FnMut(usize, usize) -> bool) -> Vec<usize> {
+    permutation(n, &mut less)
+}
+
+#[inline(never)]
+fn permutation(n: usize, less: &mut dyn FnMut(usize, usize) -> bool) -> Vec<usize> {
     let mut data = Data {
         idx: (0..n).collect(),
-        less: &mut less,
+        less,
     };
     stable(&mut data, n);
     data.idx
 }
 
-struct Data<'a, F: FnMut(usize, usize) -> bool> {
-    idx: Vec<usize>,
-    less: &'a mut F,
+/// Sorts `v` stably by `less` (`less(a, b)`: `a` goes before `b`).
+pub fn sort_by<T>(v: &mut Vec<T>, mut less: impl FnMut(&T, &T) -> bool) {
+    let order = sorted_permutation(v.len(), |a, b| match (v.get(a), v.get(b)) {
+        (Some(x), Some(y)) => less(x, y),
+        _ => false,
+    });
+    let mut slots: Vec<Option<T>> = v.drain(..).map(Some).collect();
+    v.extend(
+        order
+            .into_iter()
+            .filter_map(|i| slots.get_mut(i).and_then(Option::take)),
+    );
 }
 
-impl<F: FnMut(usize, usize) -> bool> Data<'_, F> {
+/// Sorts `v` stably in ascending order.
+pub fn sort<T: Ord>(v: &mut Vec<T>) {
+    sort_by(v, |a, b| a < b);
+}
+
+struct Data<'a> {
+    idx: Vec<usize>,
+    less: &'a mut dyn FnMut(usize, usize) -> bool,
+}
+
+impl Data<'_> {
     fn less(&mut self, i: usize, j: usize) -> bool {
         match (self.idx.get(i), self.idx.get(j)) {
             (Some(&a), Some(&b)) => (self.less)(a, b),
@@ -35,7 +66,7 @@ impl<F: FnMut(usize, usize) -> bool> Data<'_, F> {
     }
 }
 
-fn stable<F: FnMut(usize, usize) -> bool>(data: &mut Data<'_, F>, n: usize) {
+fn stable(data: &mut Data<'_>, n: usize) {
     let mut block = 20;
     let (mut a, mut b) = (0, block);
     while b <= n {
@@ -60,7 +91,7 @@ fn stable<F: FnMut(usize, usize) -> bool>(data: &mut Data<'_, F>, n: usize) {
     }
 }
 
-fn insertion_sort<F: FnMut(usize, usize) -> bool>(data: &mut Data<'_, F>, a: usize, b: usize) {
+fn insertion_sort(data: &mut Data<'_>, a: usize, b: usize) {
     for i in a + 1..b {
         let mut j = i;
         while j > a && data.less(j, j - 1) {
@@ -71,7 +102,7 @@ fn insertion_sort<F: FnMut(usize, usize) -> bool>(data: &mut Data<'_, F>, a: usi
 }
 
 /// Go's `symMerge`; recursion depth is logarithmic in the length.
-fn sym_merge<F: FnMut(usize, usize) -> bool>(data: &mut Data<'_, F>, a: usize, m: usize, b: usize) {
+fn sym_merge(data: &mut Data<'_>, a: usize, m: usize, b: usize) {
     if m - a == 1 {
         let (mut i, mut j) = (m, b);
         while i < j {
@@ -130,7 +161,7 @@ fn sym_merge<F: FnMut(usize, usize) -> bool>(data: &mut Data<'_, F>, a: usize, m
     }
 }
 
-fn rotate<F: FnMut(usize, usize) -> bool>(data: &mut Data<'_, F>, a: usize, m: usize, b: usize) {
+fn rotate(data: &mut Data<'_>, a: usize, m: usize, b: usize) {
     let mut i = m - a;
     let mut j = b - m;
     while i != j {
@@ -145,12 +176,7 @@ fn rotate<F: FnMut(usize, usize) -> bool>(data: &mut Data<'_, F>, a: usize, m: u
     swap_range(data, m - i, m, i);
 }
 
-fn swap_range<F: FnMut(usize, usize) -> bool>(
-    data: &mut Data<'_, F>,
-    a: usize,
-    b: usize,
-    n: usize,
-) {
+fn swap_range(data: &mut Data<'_>, a: usize, b: usize, n: usize) {
     for i in 0..n {
         data.swap(a + i, b + i);
     }
@@ -158,7 +184,7 @@ fn swap_range<F: FnMut(usize, usize) -> bool>(
 
 #[cfg(test)]
 mod tests {
-    use super::sorted_permutation;
+    use super::{sort, sort_by, sorted_permutation};
 
     #[test]
     fn sorts_stably_across_merge_blocks() {
@@ -179,5 +205,30 @@ mod tests {
     fn empty_and_single_inputs_are_fine() {
         assert!(sorted_permutation(0, |_, _| true).is_empty());
         assert_eq!(sorted_permutation(1, |_, _| true), vec![0]);
+    }
+
+    #[test]
+    fn sort_by_keeps_equal_items_in_order() {
+        let mut v: Vec<(u32, usize)> = (0..50).map(|i| ((i * 13) % 5, i as usize)).collect();
+        sort_by(&mut v, |a, b| a.0 < b.0);
+        for w in v.windows(2) {
+            assert!(
+                w[0].0 < w[1].0 || (w[0].0 == w[1].0 && w[0].1 < w[1].1),
+                "{w:?}"
+            );
+        }
+        let mut s = vec!["b".to_string(), "a".into(), "c".into(), "a".into()];
+        sort(&mut s);
+        assert_eq!(s, ["a", "a", "b", "c"]);
+    }
+
+    #[test]
+    fn large_inputs_sort_correctly() {
+        let n = 20_000;
+        let mut v: Vec<u64> = (0..n).map(|i| (i * 7919) % 10_007).collect();
+        let mut want = v.clone();
+        want.sort();
+        sort(&mut v);
+        assert_eq!(v, want);
     }
 }

@@ -1,0 +1,306 @@
+// The registry client: verified pulls over fetch(), in Node, browsers and workers. The protocol
+// (challenges, tokens, credentials, retries and backoff, redirects, resume, digest and size
+// checks) is the sans-IO core in Rust (src/registry/, bound in src/js/registry.rs), driven by
+// registry-driver.js; this file is the API around it: credentials from a Keyring, options,
+// results, sinks per method. Types: registry.d.ts.
+import * as gen from "./gen/pullspec.js";
+import { PullspecError } from "./errors.js";
+import { hashing } from "./runtime.js";
+import { drive, linked, MemorySink, StreamSink, wasmHasher } from "./registry-driver.js";
+
+/** A request that yields neither headers nor body bytes for this long fails (`timeout`, retried). */
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+function invalid(message) {
+  return new PullspecError(message, { code: "INVALID_ARGUMENT" });
+}
+
+function requireString(value, what) {
+  if (typeof value !== "string") {
+    throw invalid(`${what} must be a string, got ${value === null ? "null" : typeof value}`);
+  }
+}
+
+function descriptorOf(digest, options, what = "digest") {
+  if (digest !== null && typeof digest === "object") {
+    requireString(digest.digest, `${what}.digest`);
+    return { digest: digest.digest, size: digest.size ?? options?.size, mediaType: digest.mediaType };
+  }
+  requireString(digest, what);
+  return { digest, size: options?.size, mediaType: undefined };
+}
+
+function platformSpec(platform) {
+  if (platform === undefined || platform === null) return "linux/amd64";
+  if (typeof platform === "string") return platform;
+  if (typeof platform === "object" && !Array.isArray(platform)) return gen.formatPlatform(platform, true);
+  throw invalid(`platform must be a string (os/arch[/variant]) or a platform object, got ${typeof platform}`);
+}
+
+/** Runs `fn` over `items` with at most `limit` at a time; the first failure aborts the rest. */
+async function mapLimit(items, limit, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  let failed = null;
+  const worker = async () => {
+    while (failed === null && next < items.length) {
+      const i = next++;
+      try {
+        out[i] = await fn(items[i], i);
+      } catch (e) {
+        failed ??= { e };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (failed) throw failed.e;
+  return out;
+}
+
+/**
+ * A registry client. One per set of credentials and options: it remembers what each registry's
+ * challenge taught it and caches tokens. See registry.d.ts.
+ */
+export class RegistryClient {
+  #session;
+  #keyring;
+  #fetch;
+  #timeoutMs;
+  #onEvent;
+  #redirect = { mode: "manual" };
+  /** Credential lookups done (per `registry/repository`), as promises. */
+  #looked = new Map();
+  /** The last `RateLimit-*` headers a registry sent. */
+  rateLimit = null;
+
+  constructor(options = {}) {
+    const { keyring, fetch, insecureRegistries, userAgent, retry, onEvent, timeoutMs, endpoints, seed } = options ?? {};
+    if (fetch !== undefined && typeof fetch !== "function") throw invalid("fetch must be a function");
+    if (keyring !== undefined && keyring !== null && typeof keyring.lookupAsync !== "function") {
+      throw invalid("keyring must be a Keyring");
+    }
+    this.#keyring = keyring ?? null;
+    this.#fetch = fetch ?? globalThis.fetch.bind(globalThis);
+    this.#timeoutMs = timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#onEvent = typeof onEvent === "function" ? onEvent : null;
+    this.#session = new gen.RegistrySession({
+      userAgent,
+      insecure: insecureRegistries ?? [],
+      endpoints: Object.entries(endpoints ?? {}),
+      retry: retry ?? {},
+      seed: seed ?? Math.floor(Math.random() * 2 ** 32),
+    });
+  }
+
+  /** Hands the session the keyring's credentials for the image's repository (once). */
+  async #prepare(image) {
+    requireString(image, "image");
+    const ref = gen.parse_reference(image, "normalized");
+    if (!this.#keyring) return ref;
+    const key = `${ref.registry}/${ref.repository}`;
+    let lookup = this.#looked.get(key);
+    if (!lookup) {
+      lookup = this.#keyring.lookupAsync(key).then((credentials) => {
+        if (credentials.length > 0) this.#session.setCredentials(key, credentials);
+      });
+      this.#looked.set(key, lookup);
+      lookup.catch(() => this.#looked.delete(key));
+    }
+    await lookup;
+    return ref;
+  }
+
+  #context(options, extra = {}) {
+    const onEvent = options?.onEvent;
+    return {
+      fetch: this.#fetch,
+      signal: options?.signal,
+      timeoutMs: this.#timeoutMs,
+      redirect: this.#redirect,
+      onEvent: (e) => {
+        if (e.type === "rateLimit") {
+          const { type, ...rateLimit } = e;
+          this.rateLimit = rateLimit;
+        }
+        this.#onEvent?.(e);
+        if (typeof onEvent === "function") onEvent(e);
+      },
+      ...extra,
+    };
+  }
+
+  /** `GET /v2/`: the API version and how the registry wants to be authenticated. */
+  async ping(registry, options = {}) {
+    requireString(registry, "registry");
+    return drive(this.#session.ping(registry), this.#context(options));
+  }
+
+  /** The verified manifest (or index) an image reference names. */
+  async manifest(image, options = {}) {
+    await this.#prepare(image);
+    return drive(this.#session.manifest(image), this.#context(options));
+  }
+
+  /** Resolves an image for a platform the way containerd does; every step in `explanation`. */
+  async resolve(image, options = {}) {
+    await this.#prepare(image);
+    const op = this.#session.resolve(image, platformSpec(options.platform), options.mode ?? undefined);
+    return drive(op, this.#context(options));
+  }
+
+  /** `HEAD` of a blob: `{ digest, size, mediaType }`. */
+  async blobHead(image, digest, options = {}) {
+    await this.#prepare(image);
+    requireString(digest, "digest");
+    return drive(this.#session.blobHead(image, digest), this.#context(options));
+  }
+
+  async #size(image, d, options) {
+    if (d.size !== undefined && d.size !== null) return d.size;
+    return (await this.blobHead(image, d.digest, options)).size;
+  }
+
+  /**
+   * Downloads a blob into `sink` (`{ reset(start, digestOfDelivered), write(chunk), commit(), abort(error) }`,
+   * each may return a Promise): `commit` is called only after the digest and size check out.
+   * Resolves with `{ digest, size, resumes, restarts }`.
+   */
+  async blobInto(image, digest, sink, options = {}) {
+    await this.#prepare(image);
+    const d = descriptorOf(digest, options);
+    const size = await this.#size(image, d, options);
+    const op = this.#session.blob(image, d.digest, size);
+    return drive(op, this.#context(options, { sink, onProgress: options.onProgress, hasher: options.hasher }));
+  }
+
+  /** A blob's bytes, verified (digest and size) before they are returned. */
+  async blob(image, digest, options = {}) {
+    await this.#prepare(image);
+    const d = descriptorOf(digest, options);
+    const size = await this.#size(image, d, options);
+    const sink = new MemorySink(size);
+    await this.blobInto(image, { digest: d.digest, size }, sink, options);
+    return sink.result;
+  }
+
+  /**
+   * A blob as a stream of chunks as they arrive. The bytes are UNVERIFIED until the stream
+   * closes: on a digest or size mismatch it errors at the end instead of closing.
+   */
+  blobStream(image, digest, options = {}) {
+    const d = descriptorOf(digest, options);
+    const controller = linked(options.signal);
+    let sink;
+    return new ReadableStream(
+      {
+        start: (c) => {
+          const algorithm = d.digest.slice(0, d.digest.indexOf(":"));
+          sink = new StreamSink(c, algorithm);
+          const opts = {
+            ...options,
+            signal: controller.signal,
+            hasher: (a) => hashing.factory?.(a) ?? wasmHasher(a),
+          };
+          this.blobInto(image, d, sink, opts)
+            .catch((e) => sink.abort(e))
+            .finally(() => controller.dispose());
+        },
+        pull: () => sink.pulled(),
+        cancel: (reason) => controller.abort(reason),
+      },
+      { highWaterMark: 8 },
+    );
+  }
+
+  /** The tags of a repository, page by page as they arrive. */
+  async *tags(repository, options = {}) {
+    await this.#prepare(repository);
+    const op = this.#session.tags(repository, options.pageSize ?? undefined, options.maxPages ?? undefined, false);
+    const controller = linked(options.signal);
+    const queue = [];
+    let wake = null;
+    let finished = false;
+    let error = null;
+    const ctx = this.#context({ ...options, signal: controller.signal });
+    const onEvent = ctx.onEvent;
+    ctx.onEvent = (e) => {
+      if (e.type === "tagsPage") {
+        queue.push(...e.tags);
+        wake?.();
+      }
+      onEvent(e);
+    };
+    const running = drive(op, ctx).then(
+      () => (finished = true),
+      (e) => ((error = e), (finished = true)),
+    ).finally(() => wake?.());
+    try {
+      for (;;) {
+        if (queue.length > 0) {
+          yield queue.shift();
+          continue;
+        }
+        if (error) throw error;
+        if (finished) return;
+        await new Promise((resolve) => (wake = resolve));
+        wake = null;
+      }
+    } finally {
+      if (!finished) {
+        controller.abort();
+        await running;
+      }
+      controller.dispose();
+    }
+  }
+
+  /** Every tag of a repository, in an array. */
+  async tagsList(repository, options = {}) {
+    await this.#prepare(repository);
+    const op = this.#session.tags(repository, options.pageSize ?? undefined, options.maxPages ?? undefined, false);
+    return (await drive(op, this.#context(options))).tags;
+  }
+
+  /**
+   * Resolves an image for a platform and downloads its layers (verified; at most
+   * `concurrency` at a time, 3 by default). Nothing is returned unless everything verified.
+   */
+  async pull(image, options = {}) {
+    const controller = linked(options.signal);
+    try {
+      const opts = { ...options, signal: controller.signal };
+      const resolution = await this.resolve(image, opts);
+      const layers = resolution.layers;
+      const progress = progressTracker(layers, options.onProgress);
+      const bytes = await mapLimit(layers, options.concurrency ?? 3, (d) =>
+        this.blob(image, d, { ...opts, onProgress: progress }).catch((e) => {
+          controller.abort(e);
+          throw e;
+        }),
+      );
+      return {
+        resolution,
+        config: resolution.config,
+        layers: layers.map((d, i) => ({ digest: d.digest, size: d.size, mediaType: d.mediaType, bytes: bytes[i] })),
+      };
+    } finally {
+      controller.dispose();
+    }
+  }
+}
+
+/**
+ * Progress over several blobs: each call gets the blob's `{ digest, bytes, total }` plus
+ * `overall: { bytes, total }` across all of them.
+ */
+export function progressTracker(descriptors, onProgress) {
+  if (typeof onProgress !== "function") return undefined;
+  const total = descriptors.reduce((n, d) => n + d.size, 0);
+  const held = new Map();
+  let sum = 0;
+  return (p) => {
+    sum += p.bytes - (held.get(p.digest) ?? 0);
+    held.set(p.digest, p.bytes);
+    onProgress({ ...p, overall: { bytes: sum, total } });
+  };
+}
