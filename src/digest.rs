@@ -23,7 +23,7 @@
 //! Error codes: `DIGEST_INVALID_FORMAT`, `DIGEST_INVALID_LENGTH`, `DIGEST_UNSUPPORTED`,
 //! `DIGEST_MISMATCH` (with `expected` and `actual` fields).
 
-use crate::error::{Coded, Quoted};
+use crate::error::Coded;
 use sha2::Digest as _;
 use std::fmt;
 
@@ -131,8 +131,7 @@ impl fmt::Display for DigestError {
                 reason,
             } => write!(
                 f,
-                "invalid digest {}: {reason} (at byte {offset}); expected algorithm:hex, e.g. sha256:<64 hex digits>",
-                Quoted(input)
+                "invalid digest {input:?}: {reason} (at byte {offset}); expected algorithm:hex, e.g. sha256:<64 hex digits>"
             ),
             DigestError::InvalidLength {
                 input,
@@ -140,15 +139,12 @@ impl fmt::Display for DigestError {
                 actual,
             } => write!(
                 f,
-                "invalid digest {}: a {algorithm} digest has {} hex digits, this one has {actual}",
-                Quoted(input),
+                "invalid digest {input:?}: a {algorithm} digest has {} hex digits, this one has {actual}",
                 algorithm.size() * 2
             ),
             DigestError::Unsupported { input, algorithm } => write!(
                 f,
-                "unsupported digest algorithm {} in {}; supported: sha256, sha384, sha512",
-                Quoted(algorithm),
-                Quoted(input)
+                "unsupported digest algorithm {algorithm:?} in {input:?}; supported: sha256, sha384, sha512"
             ),
             DigestError::Mismatch { expected, actual } => {
                 write!(f, "digest mismatch: expected {expected}, got {actual}")

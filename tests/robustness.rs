@@ -188,3 +188,29 @@ fn mutated_specifiers_never_panic() {
         }
     }
 }
+
+#[test]
+fn mutated_yaml_never_panics_and_errors_point_into_the_text() {
+    use pullspec::yaml::{parse_yaml, parse_yaml_documents_partial};
+    let mut rng = Rng(0xA076_1D64_78BD_642F);
+    let seeds: &[&[u8]] = &[
+        b"apiVersion: v1\nkind: Secret\nmetadata:\n  name: regcred\n  labels: {app: web}\ntype: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: eyJhdXRocyI6e319\n",
+        b"kind: List\nitems:\n- kind: Secret\n  stringData:\n    .dockercfg: '{\"r.io\": {}}'\n---\nkind: Secret\n",
+        b"providers:\n  - name: p\n    matchImages: [\"*.io\", a.b]\n    args:\n      - |\n        multi\n        line\n    env: [{name: A, value: \"b\\n\"}]\n",
+        b"base: &b {u: 1}\nm:\n  <<: *b\n  ? k\n  : >-\n    folded\n    text\n",
+    ];
+    let mut ok = 0;
+    for i in 0..6000 {
+        let input = mutate(&mut rng, seeds[i % seeds.len()]);
+        let text = String::from_utf8_lossy(&input);
+        match parse_yaml(&text) {
+            Ok(_) => ok += 1,
+            Err(e) => {
+                assert!(e.offset <= text.len(), "{text:?}: {e}");
+                assert!(e.line >= 1 && e.column >= 1, "{text:?}: {e}");
+            }
+        }
+        let _ = parse_yaml_documents_partial(&text);
+    }
+    assert!(ok > 500, "mutations should leave many inputs valid ({ok})");
+}

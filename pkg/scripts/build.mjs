@@ -40,10 +40,13 @@ const wasm = join(gen, "pullspec_bg.wasm");
 const wasmOpt = join(pkg, "node_modules/.bin/wasm-opt");
 if (existsSync(wasmOpt)) {
   const before = statSync(wasm).size;
+  // Passes measured on this module: `-O2 --flatten --rereloop -Oz -Oz` is ~1.4 KB gzipped smaller
+  // than `-Oz` alone (about 10 s more); `--converge` and `--gufa` add nothing.
   run(wasmOpt, [
-    "-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
+    "-O2", "--flatten", "--rereloop", "-Oz", "-Oz",
+    "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
     "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue",
-    "--strip-debug", "--strip-producers", wasm, "-o", wasm,
+    "--strip-debug", "--strip-producers", "--strip-target-features", wasm, "-o", wasm,
   ]);
   console.error(`wasm-opt: ${before} -> ${statSync(wasm).size} bytes`);
 } else {

@@ -15,7 +15,7 @@
 //! (for callers that opt in to docker credential helpers) but the kubelet never uses them.
 
 use crate::auth::credential::{Credential, SecretString};
-use crate::error::{Coded, Quoted};
+use crate::error::Coded;
 use base64::alphabet::STANDARD;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
@@ -178,11 +178,7 @@ impl fmt::Display for ConfigError {
             }
             ConfigError::Shape { path, expected } => write!(f, "{path} must be {expected}"),
             ConfigError::Auth { path, key, reason } => {
-                write!(
-                    f,
-                    "entry {} has a bad auth field ({path}): {reason}",
-                    Quoted(key)
-                )
+                write!(f, "entry {key:?} has a bad auth field ({path}): {reason}")
             }
         }
     }
@@ -402,7 +398,7 @@ pub fn config_from_value(value: &Value, format: ConfigFormat) -> Result<DockerCo
 
 /// Parses JSON text, reporting syntax errors with a byte offset.
 pub fn parse_json(text: &str) -> Result<Value, ConfigError> {
-    serde_json::from_str(text).map_err(|e| ConfigError::Syntax {
+    crate::manifest::parse_value(text).map_err(|e| ConfigError::Syntax {
         message: e.to_string(),
         offset: offset_of(text, e.line(), e.column()),
     })

@@ -4,7 +4,6 @@
 //! `h`; the bare string `0` (optionally signed) is zero; a number without unit is an error;
 //! fractions are allowed (`1.5h`); anything over `2^63-1` ns is an overflow error.
 
-use crate::error::Quoted;
 use std::fmt;
 
 /// Why a duration string is rejected; `Display` mirrors Go's message.
@@ -18,7 +17,7 @@ pub struct DurationError {
 
 impl fmt::Display for DurationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "time: {} {}", self.reason, Quoted(&self.input))
+        write!(f, "time: {} {:?}", self.reason, self.input)
     }
 }
 

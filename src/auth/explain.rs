@@ -10,7 +10,6 @@
 use crate::auth::glob::explain_match;
 use crate::auth::glob::{is_default_registry_match, Mismatch};
 use crate::auth::keyring::{LookupResult, RejectedKey, UnionKeyring, DEFAULT_REGISTRY_KEY};
-use crate::error::Quoted;
 use std::fmt;
 
 /// The verdict on one keyring key.
@@ -114,10 +113,8 @@ impl Explanation {
         for (ring, r) in &self.rejected {
             writeln!(
                 f,
-                "  {ring}: key {} ignored: {} ({})",
-                Quoted(&r.raw_key),
-                r.reason,
-                r.source
+                "  {ring}: key {:?} ignored: {} ({})",
+                r.raw_key, r.reason, r.source
             )?;
         }
         Ok(())

@@ -17,7 +17,6 @@
 //! It also holds the keyring-key normalization of `BasicDockerKeyring.Add` ([`normalize_key`])
 //! and `isDefaultRegistryMatch` ([`is_default_registry_match`]).
 
-use crate::error::{Quoted, QuotedChar};
 use std::fmt;
 
 /// The parts of a Go-parsed URL the kubelet uses: the (unescaped) host and the (unescaped) path.
@@ -95,18 +94,12 @@ fn parse_host(host: &str) -> Result<String, UrlError> {
         };
         let port = &host[i + 1..];
         if !valid_optional_port(port) {
-            return Err(UrlError(format!(
-                "invalid port {} after host",
-                Quoted(port)
-            )));
+            return Err(UrlError(format!("invalid port {port:?} after host")));
         }
     } else if let Some(i) = host.rfind(':') {
         let port = &host[i..];
         if !valid_optional_port(port) {
-            return Err(UrlError(format!(
-                "invalid port {} after host",
-                Quoted(port)
-            )));
+            return Err(UrlError(format!("invalid port {port:?} after host")));
         }
     }
     unescape(host, Mode::Host)
@@ -144,13 +137,13 @@ fn unescape(s: &str, mode: Mode) -> Result<String, UrlError> {
             let (Some(hi), Some(lo)) = (hi, lo) else {
                 let end = (i + 3).min(bytes.len());
                 let esc = String::from_utf8_lossy(&bytes[i..end]);
-                return Err(UrlError(format!("invalid URL escape {}", Quoted(&esc))));
+                return Err(UrlError(format!("invalid URL escape {esc:?}")));
             };
             let v = hi * 16 + lo;
             if mode == Mode::Host && v < 0x80 && v != b'%' {
                 return Err(UrlError(format!(
-                    "invalid URL escape {}",
-                    Quoted(&String::from_utf8_lossy(&bytes[i..i + 3]))
+                    "invalid URL escape {:?}",
+                    String::from_utf8_lossy(&bytes[i..i + 3])
                 )));
             }
             out.push(v);
@@ -159,8 +152,8 @@ fn unescape(s: &str, mode: Mode) -> Result<String, UrlError> {
         }
         if mode == Mode::Host && !host_byte_allowed(b) {
             return Err(UrlError(format!(
-                "invalid character {} in host name",
-                QuotedChar(char::from(b))
+                "invalid character {:?} in host name",
+                char::from(b)
             )));
         }
         out.push(b);
@@ -438,11 +431,9 @@ impl fmt::Display for Mismatch {
             ),
             Mismatch::PathPrefixDiffers { pattern, target } => write!(
                 f,
-                "path prefix differs (target path {} does not start with {})",
-                Quoted(target),
-                Quoted(pattern)
+                "path prefix differs (target path {target:?} does not start with {pattern:?})"
             ),
-            Mismatch::BadGlob(label) => write!(f, "malformed glob label {}", Quoted(label)),
+            Mismatch::BadGlob(label) => write!(f, "malformed glob label {label:?}"),
             Mismatch::LabelDiffers {
                 pattern_host,
                 target_host,
@@ -450,9 +441,7 @@ impl fmt::Display for Mismatch {
                 target_label,
             } => write!(
                 f,
-                "glob {pattern_host} does not match {target_host} (label {} vs {})",
-                Quoted(pattern_label),
-                Quoted(target_label)
+                "glob {pattern_host} does not match {target_host} (label {pattern_label:?} vs {target_label:?})"
             ),
         }
     }

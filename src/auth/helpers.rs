@@ -107,7 +107,7 @@ pub fn parse_helper_output(stdout: &str, helper: &str) -> Result<Credential, Hel
         helper: helper.into(),
         reason,
     };
-    let value: Value = serde_json::from_str(stdout).map_err(|e| {
+    let value: Value = crate::manifest::parse_value(stdout).map_err(|e| {
         bad(format!(
             "not valid JSON (line {}, column {})",
             e.line(),

@@ -19,7 +19,6 @@
 use crate::auth::config::DockerConfig;
 use crate::auth::credential::Credential;
 use crate::auth::glob::{is_default_registry_match, normalize_key, urls_match};
-use std::collections::BTreeMap;
 
 /// Keyring name for the pod's pull secrets (used in `matched_keyring_keys`).
 pub const SECRETS_KEYRING: &str = "secrets";
@@ -55,8 +54,11 @@ pub struct RejectedKey {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Keyring {
     name: String,
+    /// The normalized keys, in reverse byte order, each once.
     index: Vec<String>,
-    creds: BTreeMap<String, Vec<SourcedCredential>>,
+    /// The credentials of `index[i]` (parallel vectors rather than a `BTreeMap`: each map type
+    /// is kilobytes of wasm).
+    creds: Vec<Vec<SourcedCredential>>,
     rejected: Vec<RejectedKey>,
 }
 
@@ -107,7 +109,7 @@ impl Keyring {
         Keyring {
             name: name.into(),
             index: Vec::new(),
-            creds: BTreeMap::new(),
+            creds: Vec::new(),
             rejected: Vec::new(),
         }
     }
@@ -123,13 +125,18 @@ impl Keyring {
         let source = source.into();
         match normalize_key(raw_key) {
             Ok(key) => {
-                let list = self.creds.entry(key.clone()).or_default();
-                if list.is_empty() {
-                    // Keep the index in reverse byte order without a sort (smaller wasm).
-                    let at = self.index.partition_point(|k| k.as_str() > key.as_str());
-                    self.index.insert(at, key);
+                let c = SourcedCredential { credential, source };
+                match self.position(&key) {
+                    Ok(i) => {
+                        if let Some(list) = self.creds.get_mut(i) {
+                            list.push(c);
+                        }
+                    }
+                    Err(at) => {
+                        self.index.insert(at, key);
+                        self.creds.insert(at, vec![c]);
+                    }
                 }
-                list.push(SourcedCredential { credential, source });
             }
             Err(e) => self.rejected.push(RejectedKey {
                 raw_key: raw_key.into(),
@@ -151,9 +158,21 @@ impl Keyring {
         &self.index
     }
 
+    /// Where `key` is in the index, or where it would go.
+    fn position(&self, key: &str) -> Result<usize, usize> {
+        let at = self.index.partition_point(|k| k.as_str() > key);
+        match self.index.get(at) {
+            Some(k) if k == key => Ok(at),
+            _ => Err(at),
+        }
+    }
+
     /// The credentials stored under a normalized key, in the order they were added.
     pub fn credentials_for(&self, key: &str) -> &[SourcedCredential] {
-        self.creds.get(key).map(Vec::as_slice).unwrap_or(&[])
+        match self.position(key) {
+            Ok(i) => self.creds.get(i).map_or(&[], Vec::as_slice),
+            Err(_) => &[],
+        }
     }
 
     /// Keys that were ignored because they do not parse.
@@ -182,7 +201,7 @@ impl Keyring {
     /// True when the lookup would fall back to the `index.docker.io` credentials.
     pub fn uses_fallback(&self, lookup_key: &str, any_matched: bool) -> bool {
         !any_matched
-            && self.creds.contains_key(DEFAULT_REGISTRY_KEY)
+            && self.position(DEFAULT_REGISTRY_KEY).is_ok()
             && is_default_registry_match(lookup_key)
     }
 

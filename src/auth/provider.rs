@@ -19,7 +19,8 @@ use crate::auth::config::{child_path, offset_of};
 use crate::auth::credential::Credential;
 use crate::auth::duration::parse_go_duration;
 use crate::auth::glob::{explain_match, parse_schemeless_url, urls_match, Mismatch};
-use crate::error::{Coded, Quoted};
+use crate::error::Coded;
+use crate::manifest::parse_value;
 use crate::yaml::{parse_json_or_yaml, YamlError};
 use serde_json::{Map, Value};
 use std::fmt;
@@ -94,17 +95,11 @@ impl fmt::Display for ProviderError {
             }
             ProviderError::ResponseInvalid { provider, issue } => write!(
                 f,
-                "credential provider {} returned an invalid response: {}: {}",
-                Quoted(provider),
-                issue.path,
-                issue.message
+                "credential provider {provider:?} returned an invalid response: {}: {}",
+                issue.path, issue.message
             ),
             ProviderError::UnknownProvider(name) => {
-                write!(
-                    f,
-                    "no credential provider named {} is configured",
-                    Quoted(name)
-                )
+                write!(f, "no credential provider named {name:?} is configured")
             }
         }
     }
@@ -235,7 +230,7 @@ fn join(path: &str, key: &str) -> String {
 
 /// Parses and validates a `CredentialProviderConfig` given as JSON text.
 pub fn parse_provider_config(text: &str) -> Result<CredentialProviderConfig, ProviderError> {
-    let value: Value = serde_json::from_str(text).map_err(|e| ProviderError::ConfigSyntax {
+    let value: Value = parse_value(text).map_err(|e| ProviderError::ConfigSyntax {
         message: e.to_string(),
         offset: offset_of(text, e.line(), e.column()),
     })?;
@@ -308,10 +303,7 @@ pub fn provider_config_from_value(
             r.issue(&name_path, format!("provider name cannot be '{name}'"));
         }
         if seen.contains(&name) {
-            r.issue(
-                &name_path,
-                format!("duplicate provider name {}", Quoted(&name)),
-            );
+            r.issue(&name_path, format!("duplicate provider name {name:?}"));
         }
         seen.push(name.clone());
         let api = r.string(p, "apiVersion", &path).unwrap_or_default();
@@ -321,8 +313,7 @@ pub fn provider_config_from_value(
             r.issue(
                 join(&path, "apiVersion"),
                 format!(
-                    "unsupported value {}: supported values: {}",
-                    Quoted(&api),
+                    "unsupported value {api:?}: supported values: {}",
                     PROVIDER_API_VERSIONS.join(", ")
                 ),
             );
@@ -338,7 +329,7 @@ pub fn provider_config_from_value(
             if let Err(e) = parse_schemeless_url(m) {
                 r.issue(
                     join(&path, "matchImages"),
-                    format!("match image {} is invalid: {e}", Quoted(m)),
+                    format!("match image {m:?} is invalid: {e}"),
                 );
             }
         }
@@ -475,7 +466,7 @@ pub fn parse_provider_response(
         },
     };
     // serde_json's message may quote input; report only the position (it may hold secrets).
-    let value: Value = serde_json::from_str(text).map_err(|e| {
+    let value: Value = parse_value(text).map_err(|e| {
         bad(
             "$",
             format!("not valid JSON (line {}, column {})", e.line(), e.column()),
@@ -488,7 +479,7 @@ pub fn parse_provider_response(
     if got != api_version {
         return Err(bad(
             "apiVersion",
-            format!("expected {}, got {}", Quoted(api_version), Quoted(got)),
+            format!("expected {api_version:?}, got {got:?}"),
         ));
     }
     if obj.get("kind").and_then(Value::as_str) != Some("CredentialProviderResponse") {
@@ -502,8 +493,8 @@ pub fn parse_provider_response(
             return Err(bad(
                 "cacheKeyType",
                 format!(
-                    "must be Image, Registry or Global, got {}",
-                    Quoted(other.unwrap_or(""))
+                    "must be Image, Registry or Global, got {:?}",
+                    other.unwrap_or("")
                 ),
             ))
         }

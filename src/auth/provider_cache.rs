@@ -19,7 +19,6 @@ use crate::auth::provider::{
     parse_provider_response, provider_matches, registry_of, request_json, CacheKeyType,
     CredentialProviderConfig, ProviderError, ProviderResponse, GLOBAL_CACHE_KEY,
 };
-use std::collections::BTreeMap;
 
 /// A cached response.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,16 +56,26 @@ fn now_ns(now_ms: u64) -> i128 {
 /// One provider's response cache.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ProviderCache {
-    entries: BTreeMap<String, CacheEntry>,
+    /// Sorted by key, one entry per key (a sorted `Vec` rather than a `BTreeMap`: each map type
+    /// is kilobytes of wasm).
+    entries: Vec<CacheEntry>,
 }
 
 impl ProviderCache {
+    fn position(&self, key: &str) -> Result<usize, usize> {
+        let at = self.entries.partition_point(|e| e.key.as_str() < key);
+        match self.entries.get(at) {
+            Some(e) if e.key == key => Ok(at),
+            _ => Err(at),
+        }
+    }
+
     /// The live entry for an image: image key, then registry key, then `global`.
     pub fn get(&self, image: &str, now_ms: u64) -> Option<&CacheEntry> {
         let now = now_ns(now_ms);
         [image, registry_of(image), GLOBAL_CACHE_KEY]
             .into_iter()
-            .filter_map(|k| self.entries.get(k))
+            .filter_map(|k| self.position(k).ok().and_then(|i| self.entries.get(i)))
             .find(|e| now <= e.expires_at_ns)
     }
 
@@ -86,22 +95,27 @@ impl ProviderCache {
         };
         let key = response.cache_key_type.key_for(image);
         let expires_at_ns = now_ns(now_ms) + i128::from(duration);
-        self.entries.insert(
-            key.clone(),
-            CacheEntry {
-                key: key.clone(),
-                key_type: response.cache_key_type,
-                auth: response.auth.clone(),
-                expires_at_ns,
-            },
-        );
+        let entry = CacheEntry {
+            key: key.clone(),
+            key_type: response.cache_key_type,
+            auth: response.auth.clone(),
+            expires_at_ns,
+        };
+        match self.position(&key) {
+            Ok(i) => {
+                if let Some(e) = self.entries.get_mut(i) {
+                    *e = entry;
+                }
+            }
+            Err(i) => self.entries.insert(i, entry),
+        }
         CacheDecision::Cached { key, expires_at_ns }
     }
 
     /// Drops expired entries.
     pub fn purge_expired(&mut self, now_ms: u64) {
         let now = now_ns(now_ms);
-        self.entries.retain(|_, e| now <= e.expires_at_ns);
+        self.entries.retain(|e| now <= e.expires_at_ns);
     }
 
     /// Number of stored entries (expired ones included until purged).

@@ -21,7 +21,8 @@ use crate::auth::config::{
     child_path, config_from_value, offset_of, parse_json, ConfigError, ConfigFormat, DockerConfig,
 };
 use crate::auth::keyring::{Keyring, SECRETS_KEYRING};
-use crate::error::{Coded, Quoted};
+use crate::error::Coded;
+use crate::manifest::{parse_value, parse_value_bytes};
 use crate::yaml::{parse_yaml_documents_partial, YamlError};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -79,7 +80,7 @@ fn show_name(name: &str) -> String {
     if name.is_empty() {
         "<unnamed>".into()
     } else {
-        Quoted(name).to_string()
+        format!("{name:?}")
     }
 }
 
@@ -251,7 +252,7 @@ pub fn parse_secret_text(text: &str) -> Result<Value, SecretError> {
 /// The Secrets in a text: JSON, or YAML with one or more documents (`---`); a `List`
 /// (`kubectl get secret a b -o yaml`) stands for its `items` ([`secrets_in`]).
 pub fn secret_documents(text: &str) -> Result<Vec<Value>, SecretError> {
-    let docs = match serde_json::from_str::<Value>(text) {
+    let docs = match parse_value(text) {
         Ok(v) => vec![v],
         Err(_) => parse_yaml_documents_partial(text).map_err(|p| SecretError::Yaml {
             name: p
@@ -403,7 +404,7 @@ pub fn read_pull_secret(secret: &Value) -> Result<SecretOutcome, SecretError> {
     } else {
         child_path("data", key)
     };
-    let value: Value = serde_json::from_slice(&bytes).map_err(|e| SecretError::Config {
+    let value: Value = parse_value_bytes(&bytes).map_err(|e| SecretError::Config {
         name: name.clone(),
         field: field.clone(),
         inner: ConfigError::Syntax {

@@ -466,7 +466,7 @@ impl LookupSession {
                     provider,
                     request,
                 } => {
-                    let request = serde_json::from_str::<Value>(request).unwrap_or(Value::Null);
+                    let request = crate::manifest::parse_value(request).unwrap_or(Value::Null);
                     w.n("config", *set as u64).n("index", i as u64);
                     w.s("kind", "provider").s("provider", provider);
                     w.key("request").value(&request);

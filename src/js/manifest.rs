@@ -4,17 +4,16 @@
 //! Documents cross as a JS string or a `Uint8Array` ([`Input`]). Positions are given in the
 //! unit of what was passed: UTF-16 code units for a string (what JS and editors count), bytes
 //! for bytes. Manifests cross as plain objects whose platforms use the JS names `osVersion` and
-//! `osFeatures` ([`super::platform::PlatformOut`]).
+//! `osFeatures` ([`super::platform::platform`]).
 
 use super::error::{simple, to_js_error};
 use super::json::Out;
-use super::platform::{platform, PlatformOut};
+use super::platform::platform;
 use crate::digest::{Algorithm, Digest, Hasher, Verifier};
-use crate::error::{Coded, Quoted};
+use crate::error::Coded;
 use crate::manifest::positions::{error_ranges, line_columns};
 use crate::manifest::{self, Annotations, Descriptor, Manifest, ManifestError, MAX_MANIFEST_SIZE};
 use js_sys::{Reflect, Uint8Array};
-use serde::Serialize;
 use std::ops::Range;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -110,43 +109,8 @@ pub(crate) fn manifest_error(e: &ManifestError, input: &Input) -> JsValue {
     err
 }
 
-/// A descriptor for JS (document field order, platform with the JS names): the shape of
-/// [`descriptor`], for the bindings that serialize with serde.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct DescriptorOut<'a> {
-    media_type: &'a str,
-    digest: &'a Digest,
-    size: u64,
-    #[serde(skip_serializing_if = "<[String]>::is_empty")]
-    urls: &'a [String],
-    #[serde(skip_serializing_if = "Annotations::is_empty")]
-    annotations: &'a Annotations,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    platform: Option<PlatformOut<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    artifact_type: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    data: Option<&'a str>,
-}
-
-impl<'a> From<&'a Descriptor> for DescriptorOut<'a> {
-    fn from(d: &'a Descriptor) -> Self {
-        DescriptorOut {
-            media_type: &d.media_type,
-            digest: &d.digest,
-            size: d.size,
-            urls: &d.urls,
-            annotations: &d.annotations,
-            platform: d.platform.as_ref().map(PlatformOut::from),
-            artifact_type: d.artifact_type.as_deref(),
-            data: d.data.as_deref(),
-        }
-    }
-}
-
 /// A descriptor for JS: document field order, empty optional fields left out, platform with
-/// the JS names (the shape of [`DescriptorOut`]).
+/// the JS names.
 pub(crate) fn descriptor(w: &mut Out, d: &Descriptor) {
     w.obj()
         .s("mediaType", &d.media_type)
@@ -303,10 +267,7 @@ fn algorithm(name: Option<&str>) -> Result<Algorithm, JsValue> {
     Algorithm::from_name(name).ok_or_else(|| {
         let e = simple(
             "DIGEST_UNSUPPORTED",
-            &format!(
-                "unsupported digest algorithm {}; supported: sha256, sha384, sha512",
-                Quoted(name)
-            ),
+            &format!("unsupported digest algorithm {name:?}; supported: sha256, sha384, sha512"),
         );
         let _ = Reflect::set(&e, &"algorithm".into(), &JsValue::from_str(name));
         e

@@ -4,7 +4,7 @@
 //! `os`, `architecture`, `variant` and either the JS names `osVersion`/`osFeatures` or the OCI
 //! ones `os.version`/`os.features` ([`PlatformIn`]); objects are taken as given (not
 //! normalized: the matchers normalize, and containerd's matcher looks at the OS as written).
-//! Platforms go back with the JS names, empty optional fields left out ([`PlatformOut`]).
+//! Platforms go back with the JS names, empty optional fields left out ([`platform`]).
 //!
 //! [`WasmMatcher`] holds a core [`Matcher`] on the Rust side; the package glue wraps it in the
 //! JS `PlatformMatcher` class. The host (default `linux/amd64`: a browser has none) supplies
@@ -18,7 +18,6 @@ use crate::manifest::Descriptor;
 use crate::platform::{self, Matcher, Mode, Platform};
 use crate::select;
 use js_sys::{Array, Reflect};
-use serde::Serialize;
 use serde_json::Value;
 use std::cmp::Ordering;
 use wasm_bindgen::prelude::*;
@@ -118,33 +117,6 @@ fn platform_from_value(v: &Value) -> Result<Platform, String> {
         os_version: os_version.or(os_version_oci).unwrap_or_default(),
         os_features: os_features.or(os_features_oci).unwrap_or_default(),
     })
-}
-
-/// A platform object for JS: the shape of [`platform`], for the bindings that serialize with
-/// serde.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct PlatformOut<'a> {
-    os: &'a str,
-    architecture: &'a str,
-    #[serde(skip_serializing_if = "str::is_empty")]
-    variant: &'a str,
-    #[serde(skip_serializing_if = "str::is_empty")]
-    os_version: &'a str,
-    #[serde(skip_serializing_if = "<[String]>::is_empty")]
-    os_features: &'a [String],
-}
-
-impl<'a> From<&'a Platform> for PlatformOut<'a> {
-    fn from(p: &'a Platform) -> Self {
-        PlatformOut {
-            os: &p.os,
-            architecture: &p.architecture,
-            variant: &p.variant,
-            os_version: &p.os_version,
-            os_features: &p.os_features,
-        }
-    }
 }
 
 /// A platform object for JS: the JS field names, empty optional fields left out.

@@ -9,7 +9,7 @@
 
 use super::error::{simple, to_js_error};
 use super::json::Out;
-use crate::error::{Coded, Quoted};
+use crate::error::Coded;
 use crate::reference::{
     kubelet_image_with_default_tag, parse_normalized_parts, split_arch_suffix, with_arch_suffix,
     DigestAlgorithms, DomainPart, Parts, Reference,
@@ -212,10 +212,7 @@ pub fn parse_reference(input: &str, mode: &str) -> Result<JsValue, JsValue> {
         }
         other => Err(simple(
             "INVALID_ARGUMENT",
-            &format!(
-                "unknown parse mode {} (normalized, canonical, raw)",
-                Quoted(other)
-            ),
+            &format!("unknown parse mode {other:?} (normalized, canonical, raw)"),
         )),
     }
 }

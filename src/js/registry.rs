@@ -27,70 +27,27 @@
 //! POST's body. Errors and events never contain them (the core redacts).
 
 use super::error::{simple, to_js_error};
-use super::to_js;
 use crate::auth::credential::Credential;
 use crate::digest::Digest;
 use crate::manifest::{Annotations, Descriptor};
 use crate::platform::{self, Matcher, Mode, Platform};
 use crate::reference::Reference;
 use crate::registry::{
-    self as core, identity_token_credential, BlobBytesOp, BlobHeadOp, BlobOp, BodyFlow, Config,
-    Event, Expect, Jitter, ManifestOp, Operation, PingOp, ResolveOp, Response, RetryPolicy,
-    Session, TagsOp, TransportError, TransportErrorKind,
+    self as core, identity_token_credential, BlobBytesOp, BlobHeadOp, BlobOp, BodyFlow, Event,
+    Expect, ManifestOp, Operation, PingOp, ResolveOp, Response, Session, TagsOp, TransportError,
+    TransportErrorKind,
 };
 use js_sys::{Array, Reflect, Uint8Array};
-use serde::Deserialize;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
+mod options;
 mod out;
-use out::{done_out, manifest_out, ping_out, resolution_out, step_out};
-
-/// `retry` of the session options (the core's [`RetryPolicy`] knobs).
-#[derive(Deserialize, Default)]
-#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
-struct RetryIn {
-    attempts: Option<u32>,
-    base_delay_ms: Option<u64>,
-    max_delay_ms: Option<u64>,
-    retry_after_cap_ms: Option<u64>,
-}
-
-/// The options of `new RegistrySession(options)`.
-#[derive(Deserialize, Default)]
-#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
-struct SessionIn {
-    user_agent: Option<String>,
-    insecure: Vec<String>,
-    endpoints: Vec<(String, String)>,
-    retry: RetryIn,
-    seed: Option<u64>,
-    max_redirects: Option<usize>,
-}
-
-impl SessionIn {
-    fn config(self) -> Config {
-        let d = Config::default();
-        let r = RetryPolicy::default();
-        Config {
-            user_agent: self.user_agent.unwrap_or(d.user_agent),
-            retry: RetryPolicy {
-                attempts: self.retry.attempts.unwrap_or(r.attempts).max(1),
-                base_delay_ms: self.retry.base_delay_ms.unwrap_or(r.base_delay_ms),
-                max_delay_ms: self.retry.max_delay_ms.unwrap_or(r.max_delay_ms),
-                retry_after_cap_ms: self
-                    .retry
-                    .retry_after_cap_ms
-                    .unwrap_or(r.retry_after_cap_ms),
-            },
-            jitter: self.seed.map_or(d.jitter, Jitter::Seeded),
-            insecure: self.insecure,
-            endpoints: self.endpoints,
-            max_redirects: self.max_redirects.unwrap_or(d.max_redirects),
-        }
-    }
-}
+use options::SessionIn;
+use out::{
+    blob_head_out, blob_out, done_out, manifest_out, ping_out, resolution_out, step_out, tags_out,
+};
 
 fn reference(image: &str) -> Result<Reference, JsValue> {
     Reference::parse_normalized(image).map_err(|e| to_js_error(&e, Some(image)))
@@ -106,9 +63,56 @@ fn size(n: f64, what: &str) -> Result<u64, JsValue> {
     } else {
         Err(simple(
             "INVALID_ARGUMENT",
-            &format!("{what} must be a non-negative integer, got {n}"),
+            &format!(
+                "{what} must be a non-negative integer, got {}",
+                number_text(n)
+            ),
         ))
     }
+}
+
+/// `n` as `f64`'s `Display` writes it, from JS's shortest round-trip digits (`f64`'s own
+/// `Display` would add core's ~17 KB float printer to the module).
+pub(super) fn number_text(n: f64) -> String {
+    if n.is_nan() {
+        return "NaN".to_string();
+    }
+    if n.is_infinite() {
+        return if n > 0.0 { "inf" } else { "-inf" }.to_string();
+    }
+    let js: String = js_sys::Number::from(n)
+        .to_string_with_radix(10)
+        .map(String::from)
+        .unwrap_or_default();
+    let neg = n.is_sign_negative();
+    let text = js.trim_start_matches('-');
+    let sign = if neg { "-" } else { "" };
+    // JS writes exponents below 1e-6 and from 1e21; Display never does.
+    let Some((mantissa, exp)) = text.split_once('e') else {
+        return format!("{sign}{text}");
+    };
+    let exp = match exp.strip_prefix('-') {
+        Some(e) => -(e.parse::<u64>().unwrap_or(0) as i64),
+        None => exp.trim_start_matches('+').parse::<u64>().unwrap_or(0) as i64,
+    };
+    let int_len = mantissa.find('.').unwrap_or(mantissa.len()) as i64;
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let point = int_len + exp;
+    let mut out = String::from(sign);
+    if point <= 0 {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', (-point) as usize));
+        out.push_str(&digits);
+    } else if point as usize >= digits.len() {
+        out.push_str(&digits);
+        out.extend(std::iter::repeat_n('0', point as usize - digits.len()));
+    } else {
+        let (a, b) = digits.split_at(point as usize);
+        out.push_str(a);
+        out.push('.');
+        out.push_str(b);
+    }
+    out
 }
 
 /// A clock reading from JS (milliseconds since the epoch).
@@ -163,7 +167,7 @@ impl RegistrySession {
             SessionIn::default()
         } else {
             let v = super::from_js(&options, "registry client options")?;
-            serde_json::from_value::<SessionIn>(v).map_err(|e| {
+            SessionIn::from_value(&v).map_err(|e| {
                 simple(
                     "INVALID_ARGUMENT",
                     &format!("invalid registry client options: {e}"),
@@ -356,12 +360,12 @@ impl RegistryOp {
             AnyOp::Ping(op) => done_out(op.next(s, now), ping_out),
             AnyOp::Manifest(op) => done_out(op.next(s, now), manifest_out),
             AnyOp::Resolve(op) => done_out(op.next(s, now), |r| resolution_out(&r)),
-            AnyOp::BlobHead(op) => done_out(op.next(s, now), |h| to_js(&h)),
-            AnyOp::Blob(op) => done_out(op.next(s, now), |b| to_js(&b)),
+            AnyOp::BlobHead(op) => done_out(op.next(s, now), blob_head_out),
+            AnyOp::Blob(op) => done_out(op.next(s, now), blob_out),
             AnyOp::BlobBytes(op) => done_out(op.next(s, now), |b| {
                 Ok(Uint8Array::from(b.as_slice()).into())
             }),
-            AnyOp::Tags(op) => done_out(op.next(s, now), |t| to_js(&t)),
+            AnyOp::Tags(op) => done_out(op.next(s, now), tags_out),
         };
         step_out(step?, &mut self.expect)
     }

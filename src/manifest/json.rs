@@ -168,6 +168,41 @@ fn offset_of(text: &[u8], line: usize, column: usize) -> usize {
     (start + column.saturating_sub(1)).min(text.len())
 }
 
+impl From<Json> for serde_json::Value {
+    /// The `Value` serde_json would have parsed: the last of a repeated key wins.
+    fn from(j: Json) -> serde_json::Value {
+        use serde_json::Value;
+        match j {
+            Json::Null => Value::Null,
+            Json::Bool(b) => Value::Bool(b),
+            Json::Num(Number::U(u)) => Value::from(u),
+            Json::Num(Number::I(i)) => Value::from(i),
+            Json::Num(Number::F(f)) => Value::from(f),
+            Json::Str(s) => Value::String(s),
+            Json::Arr(items) => Value::Array(items.into_iter().map(Value::from).collect()),
+            Json::Obj(members) => {
+                // Inserted one by one (`collect` would sort): the last of a repeated key wins.
+                let mut map = serde_json::Map::new();
+                for (k, v) in members {
+                    map.insert(k, Value::from(v));
+                }
+                Value::Object(map)
+            }
+        }
+    }
+}
+
+/// `serde_json::from_str::<Value>`, errors included, through the one JSON parser of the crate
+/// (the [`Json`] tree): every other instantiation of serde_json's parser costs wasm size.
+pub fn parse_value(text: &str) -> Result<serde_json::Value, serde_json::Error> {
+    parse_value_bytes(text.as_bytes())
+}
+
+/// [`parse_value`] of bytes (`serde_json::from_slice::<Value>`: strings must be UTF-8).
+pub fn parse_value_bytes(text: &[u8]) -> Result<serde_json::Value, serde_json::Error> {
+    serde_json::from_slice::<Json>(text).map(serde_json::Value::from)
+}
+
 /// Parses `text` into a [`Json`] tree (serde_json grammar, recursion limit 128).
 pub fn parse(text: &[u8]) -> Result<Json, SyntaxError> {
     serde_json::from_slice::<Json>(text).map_err(|e| {
@@ -239,19 +274,22 @@ fn path_of(arena: &[(usize, Step<'_>)], mut at: usize) -> String {
     path
 }
 
-/// Whether member `i` repeats an earlier key (a linear scan for small objects, where it beats
-/// hashing; `seen` for large ones).
-fn repeats<'a>(
-    members: &'a [(String, Json)],
-    i: usize,
-    seen: &mut std::collections::HashSet<&'a str>,
-) -> bool {
-    let key = members[i].0.as_str();
+/// For each member, whether it repeats an earlier key: a linear scan for small objects, a
+/// stable sort of the member indexes by key for large ones (O(n log n)).
+fn repeated(members: &[(String, Json)]) -> Vec<bool> {
     if members.len() <= 16 {
-        members[..i].iter().any(|(k, _)| k == key)
-    } else {
-        !seen.insert(key)
+        return (0..members.len())
+            .map(|i| members[..i].iter().any(|(k, _)| *k == members[i].0))
+            .collect();
     }
+    let order = crate::sort::sorted_permutation(members.len(), |a, b| members[a].0 < members[b].0);
+    let mut out = vec![false; members.len()];
+    for pair in order.windows(2) {
+        if members[pair[0]].0 == members[pair[1]].0 {
+            out[pair[1]] = true;
+        }
+    }
+    out
 }
 
 /// Every repeated member key in the tree, as `(path of the object, key)`, in document order.
@@ -260,13 +298,11 @@ pub fn duplicate_keys(root: &Json) -> Vec<(String, String)> {
     let mut found = Vec::new();
     let mut arena: Vec<(usize, Step<'_>)> = vec![(0, Step::Root)];
     let mut stack: Vec<(usize, &Json)> = vec![(0, root)];
-    let mut seen = std::collections::HashSet::new();
     while let Some((node, value)) = stack.pop() {
         match value {
             Json::Obj(members) => {
-                seen.clear();
-                for i in 0..members.len() {
-                    if repeats(members, i, &mut seen) {
+                for (i, repeat) in repeated(members).into_iter().enumerate() {
+                    if repeat {
                         found.push((path_of(&arena, node), members[i].0.clone()));
                     }
                 }
@@ -289,6 +325,12 @@ pub fn duplicate_keys(root: &Json) -> Vec<(String, String)> {
         }
     }
     found
+}
+
+/// A JSON number as text, through serde_json's float formatter (already in the module) rather
+/// than `f64`'s `Display`, which would add core's 14 KB float-printing machinery to the wasm.
+pub(super) fn float_text(f: f64) -> String {
+    serde_json::to_string(&f).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -362,10 +404,4 @@ mod tests {
         let e = parse(&deep).err().map(|e| e.message);
         assert!(e.is_some_and(|m| m.contains("recursion limit")));
     }
-}
-
-/// A JSON number as text, through serde_json's float formatter (already in the module) rather
-/// than `f64`'s `Display`, which would add core's 14 KB float-printing machinery to the wasm.
-pub(super) fn float_text(f: f64) -> String {
-    serde_json::to_string(&f).unwrap_or_default()
 }

@@ -39,9 +39,10 @@ pub mod positions;
 mod validate;
 
 pub use json::Json;
+pub(crate) use json::{parse_value, parse_value_bytes};
 
 use crate::digest::{Algorithm, Digest, DigestError};
-use crate::error::{Coded, Quoted};
+use crate::error::Coded;
 use crate::media_type::{self, Kind};
 use crate::platform::Platform;
 use serde::ser::SerializeMap;
@@ -354,8 +355,8 @@ impl fmt::Display for ManifestError {
             ),
             E::KindUnknown { reason } => write!(f, "cannot tell whether this is a manifest or an index: {reason}"),
             E::MediaTypeUnsupported { media_type, path } => match path {
-                Some(p) => write!(f, "{} is {}, which is not an image manifest or index media type", at(p), Quoted(media_type)),
-                None => write!(f, "Content-Type {} is not an image manifest or index media type", Quoted(media_type)),
+                Some(p) => write!(f, "{} is {media_type:?}, which is not an image manifest or index media type", at(p)),
+                None => write!(f, "Content-Type {media_type:?} is not an image manifest or index media type"),
             },
             E::MediaTypeMismatch {
                 path,
@@ -364,11 +365,10 @@ impl fmt::Display for ManifestError {
             } => write!(f, "media type mismatch at {}: expected {expected}, found {actual}", at(path)),
             E::MediaTypeInvalid { path, value } => write!(
                 f,
-                "{} is {}, not a media type of the form type/subtype (RFC 6838)",
-                at(path),
-                Quoted(value)
+                "{} is {value:?}, not a media type of the form type/subtype (RFC 6838)",
+                at(path)
             ),
-            E::DuplicateKey { path, key } => write!(f, "{} has the key {} more than once", at(path), Quoted(key)),
+            E::DuplicateKey { path, key } => write!(f, "{} has the key {key:?} more than once", at(path)),
             E::FieldMissing { path, note } => match note {
                 Some(n) => write!(f, "{} is required: {n}", at(path)),
                 None => write!(f, "{} is required", at(path)),

@@ -19,7 +19,6 @@
 use super::json::{child_path, index_path, Json};
 use super::ManifestError;
 use crate::error::Coded;
-use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 /// Where a value is in the text: byte range, plus the start of its key when it is an object
@@ -163,8 +162,7 @@ fn container_end(text: &[u8], i: usize) -> usize {
 /// its nearest existing ancestor (`exact: false`); `None` only when not even the root is a
 /// value (text that is not JSON). Never panics, whatever the text.
 pub fn locate(text: &[u8], paths: &[&str]) -> Vec<Option<Located>> {
-    let mut wanted: HashSet<&str> = HashSet::new();
-    wanted.insert("");
+    let mut wanted: Vec<&str> = vec![""];
     let mut prefixes: Vec<Vec<&str>> = Vec::with_capacity(paths.len());
     for p in paths {
         let list: Vec<&str> = match prefix_ends(p) {
@@ -174,12 +172,14 @@ pub fn locate(text: &[u8], paths: &[&str]) -> Vec<Option<Located>> {
         wanted.extend(list.iter().copied());
         prefixes.push(list);
     }
-    let spans = scan(text, &wanted);
+    crate::sort::sort(&mut wanted);
+    wanted.dedup();
+    let spans = Spans(scan(text, &wanted));
     paths
         .iter()
         .zip(prefixes)
         .map(|(p, list)| {
-            if let Some(span) = spans.get(*p) {
+            if let Some(span) = spans.get(p) {
                 return Some(Located {
                     span: *span,
                     exact: true,
@@ -188,7 +188,7 @@ pub fn locate(text: &[u8], paths: &[&str]) -> Vec<Option<Located>> {
             list.iter()
                 .rev()
                 .chain(std::iter::once(&""))
-                .find_map(|a| spans.get(*a))
+                .find_map(|a| spans.get(a))
                 .map(|span| Located {
                     span: *span,
                     exact: false,
@@ -197,9 +197,21 @@ pub fn locate(text: &[u8], paths: &[&str]) -> Vec<Option<Located>> {
         .collect()
 }
 
-/// One pass over the text recording the spans of the `wanted` paths.
-fn scan(text: &[u8], wanted: &HashSet<&str>) -> HashMap<String, Span> {
-    let mut spans = HashMap::new();
+/// The spans found, sorted by path, one per path (sorted `Vec`s rather than hash tables: each
+/// map type is kilobytes of wasm).
+struct Spans(Vec<(String, Span)>);
+
+impl Spans {
+    fn get(&self, path: &str) -> Option<&Span> {
+        let at = self.0.partition_point(|(p, _)| p.as_str() < path);
+        self.0.get(at).filter(|(p, _)| p == path).map(|(_, s)| s)
+    }
+}
+
+/// One pass over the text recording the spans of the `wanted` paths (sorted): sorted by path,
+/// the last one recorded for a path kept.
+fn scan(text: &[u8], wanted: &[&str]) -> Vec<(String, Span)> {
+    let mut spans = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
     let mut i = 0;
     let mut done = false;
@@ -218,14 +230,14 @@ fn scan(text: &[u8], wanted: &HashSet<&str>) -> HashMap<String, Span> {
         }
         if c == b'}' || c == b']' {
             if let Some(f) = stack.pop() {
-                spans.insert(
+                spans.push((
                     f.path,
                     Span {
                         start: f.start,
                         end: i + 1,
                         key: f.key,
                     },
-                );
+                ));
             }
             done = stack.is_empty();
             i += 1;
@@ -261,7 +273,7 @@ fn scan(text: &[u8], wanted: &HashSet<&str>) -> HashMap<String, Span> {
                 (index_path(&top.path, top.next - 1), None)
             }
         };
-        let interesting = wanted.contains(path.as_str());
+        let interesting = wanted.binary_search(&path.as_str()).is_ok();
         match c {
             b'{' | b'[' if interesting => {
                 stack.push(Frame {
@@ -283,23 +295,32 @@ fn scan(text: &[u8], wanted: &HashSet<&str>) -> HashMap<String, Span> {
             _ => scalar_end(text, i),
         };
         if interesting {
-            spans.insert(path, Span { start: i, end, key });
+            spans.push((path, Span { start: i, end, key }));
         }
         done = stack.is_empty();
         i = end;
     }
     // Text that ends inside containers (not JSON): they extend to the end.
     for f in stack {
-        spans.insert(
+        spans.push((
             f.path,
             Span {
                 start: f.start,
                 end: text.len(),
                 key: f.key,
             },
-        );
+        ));
     }
-    spans
+    // Sorted by path (stably: a later span of the same path replaces an earlier one).
+    crate::sort::sort_by(&mut spans, |a, b| a.0 < b.0);
+    let mut out: Vec<(String, Span)> = Vec::with_capacity(spans.len());
+    for (path, span) in spans {
+        match out.last_mut() {
+            Some(last) if last.0 == path => last.1 = span,
+            _ => out.push((path, span)),
+        }
+    }
+    out
 }
 
 /// The byte range each error is about, for underlining: a syntax or encoding error's offset

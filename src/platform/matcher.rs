@@ -22,7 +22,6 @@
 
 use super::windows::WindowsVersion;
 use super::{format_all, normalize_with_host_os, Platform, PlatformError};
-use crate::error::Quoted;
 use crate::sort::sorted_permutation;
 use std::cmp::Ordering;
 
@@ -71,8 +70,7 @@ impl Mode {
             .map(|(m, _)| *m)
             .ok_or_else(|| PlatformError::InvalidMatcher {
                 reason: format!(
-                    "unknown mode {}; expected exact, only, strict, os, ordered, any, all or windows_host",
-                    Quoted(name)
+                    "unknown mode {name:?}; expected exact, only, strict, os, ordered, any, all or windows_host"
                 ),
             })
     }

@@ -34,7 +34,7 @@ pub use crate::sort::sorted_permutation as stable_sort_indices;
 pub use matcher::{Matcher, Mode};
 pub use windows::{windows_host_can_run, WindowsVersion};
 
-use crate::error::{Coded, Quoted};
+use crate::error::Coded;
 use database::{is_known_arch, is_known_os, normalize_arch, normalize_os};
 use std::fmt;
 
@@ -84,7 +84,7 @@ impl fmt::Display for PlatformError {
         match self {
             PlatformError::InvalidSpecifier {
                 specifier, reason, ..
-            } => write!(f, "invalid platform {}: {reason}", Quoted(specifier)),
+            } => write!(f, "invalid platform {specifier:?}: {reason}"),
             PlatformError::InvalidMatcher { reason } => {
                 write!(f, "invalid platform matcher: {reason}")
             }
@@ -336,20 +336,14 @@ pub fn parse(specifier: &str, host: &Platform) -> Result<Platform, PlatformError
                 .map_err(|(at, why)| fail(version_at + at, format!("invalid OS version: {why}")))?;
             for f in &os.features {
                 let feature = decode_os_option(f).map_err(|(_, why)| {
-                    fail(
-                        version_at,
-                        format!("invalid OS feature {}: {why}", Quoted(f)),
-                    )
+                    fail(version_at, format!("invalid OS feature {f:?}: {why}"))
                 })?;
                 p.os_features.push(feature);
             }
         } else if let Some(bad) = part.bytes().position(|b| !is_component_byte(b)) {
             return Err(fail(
                 offset + bad,
-                format!(
-                    "{} contains a character outside [A-Za-z0-9_.-]",
-                    Quoted(part)
-                ),
+                format!("{part:?} contains a character outside [A-Za-z0-9_.-]"),
             ));
         } else if part.is_empty() {
             return Err(fail(offset, "empty component".to_string()));

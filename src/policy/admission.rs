@@ -7,7 +7,6 @@
 //! values; anything not shaped like a pod spec is an error with its JSON path, never a panic.
 
 use super::{PolicyError, PullPolicy};
-use crate::error::Quoted;
 use serde_json::Value;
 
 /// The pod-spec lists the admission controller visits, in upstream's order.
@@ -161,15 +160,12 @@ pub fn apply_always_pull_images(object: &Value) -> Result<AdmissionOutcome, Poli
 fn ignore_reason(req: &AdmissionRequest<'_>) -> Result<Option<String>, PolicyError> {
     if !req.subresource.is_empty() {
         return Ok(Some(format!(
-            "ignored: requests for the subresource {} are not checked",
-            Quoted(req.subresource)
+            "ignored: requests for the subresource {:?} are not checked",
+            req.subresource
         )));
     }
     if req.resource != "pods" {
-        return Ok(Some(format!(
-            "ignored: {} is not pods",
-            Quoted(req.resource)
-        )));
+        return Ok(Some(format!("ignored: {:?} is not pods", req.resource)));
     }
     match req.operation {
         Operation::Other => return Ok(Some("ignored: only CREATE and UPDATE are checked".into())),

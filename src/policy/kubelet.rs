@@ -6,7 +6,6 @@
 //! container sees. It reproduces the kubelet's own test table (`pullerTestCases`).
 
 use super::{pull_decision, ImagePresence, PolicyError, PullPolicy};
-use crate::error::Quoted;
 use crate::reference::{kubelet_image_with_default_tag, Reference};
 use std::collections::HashMap;
 
@@ -259,8 +258,8 @@ pub fn parse_allowlist_pattern(pattern: &str) -> Result<AllowlistPattern, Policy
             .map_err(|e| fail(&format!("not an image name: {e}")))?;
         if r.name() != trimmed {
             return Err(fail(&format!(
-                "must be a fully qualified name without tag or digest, e.g. {}",
-                Quoted(&r.name())
+                "must be a fully qualified name without tag or digest, e.g. {:?}",
+                r.name()
             )));
         }
     }

@@ -6,7 +6,7 @@
 pub mod admission;
 pub mod kubelet;
 
-use crate::error::{Coded, Quoted};
+use crate::error::Coded;
 use crate::reference::{Reference, DEFAULT_TAG};
 use std::fmt;
 
@@ -91,8 +91,7 @@ impl fmt::Display for PolicyError {
             Self::Invalid { value } => {
                 write!(
                     f,
-                    "unsupported imagePullPolicy {}: supported values are \"Always\", \"IfNotPresent\", \"Never\"",
-                    Quoted(value)
+                    "unsupported imagePullPolicy {value:?}: supported values are \"Always\", \"IfNotPresent\", \"Never\""
                 )?;
                 if let Some(p) = PullPolicy::ALL
                     .into_iter()
@@ -107,7 +106,7 @@ impl fmt::Display for PolicyError {
             ),
             Self::PodSpecInvalid { path, problem } => write!(f, "{path}: {problem}"),
             Self::AllowlistPattern { pattern, problem } => {
-                write!(f, "invalid allowlist pattern {}: {problem}", Quoted(pattern))
+                write!(f, "invalid allowlist pattern {pattern:?}: {problem}")
             }
         }
     }
@@ -193,7 +192,7 @@ pub fn default_pull_policy(
         ),
         (Ok(_), Some(t), _) => (
             PullPolicy::IfNotPresent,
-            format!("defaults to IfNotPresent because the tag is {}, not latest", Quoted(t)),
+            format!("defaults to IfNotPresent because the tag is {t:?}, not latest"),
         ),
         (Ok(_), None, Some(d)) => (
             PullPolicy::IfNotPresent,

@@ -42,13 +42,15 @@
 
 mod arch;
 mod grammar;
+mod lower;
 
 pub use arch::{split_arch_suffix, with_arch_suffix, LEGACY_ARCH_SUFFIXES};
 pub use grammar::is_domain;
 
 use crate::digest::{Algorithm, Digest, DigestError};
-use crate::error::{Coded, QuotedChar};
+use crate::error::Coded;
 use grammar::{grammar_remainder, raw_domain_end, tag_production, Failure, Remainder};
+use lower::go_lower_char;
 use std::fmt;
 use std::ops::Range;
 
@@ -134,8 +136,8 @@ impl fmt::Display for ReferenceError {
             } => match found {
                 Some(c) => write!(
                     f,
-                    "invalid reference format: unexpected {} at offset {offset}, expected {expected}",
-                    QuotedChar(*c)
+                    "invalid reference format: unexpected {:?} at offset {offset}, expected {expected}",
+                    c
                 ),
                 None if *offset == 0 => f.write_str("invalid reference format: the reference is empty"),
                 None => write!(
@@ -701,22 +703,8 @@ fn has_uppercase(s: &str) -> bool {
     s.chars().any(is_upper)
 }
 
-/// Go's simple (one-to-one) lowercase mapping, which `strings.ToLower` applies.
-fn go_lower_char(c: char) -> char {
-    if c.is_ascii() {
-        return c.to_ascii_lowercase();
-    }
-    if c == '\u{130}' {
-        return 'i';
-    }
-    let mut lower = c.to_lowercase();
-    match (lower.next(), lower.next()) {
-        (Some(l), None) => l,
-        _ => c,
-    }
-}
-
-fn go_to_lower(s: &str) -> String {
+/// Go's `strings.ToLower` (one rune at a time: no final-sigma rule, unlike `str::to_lowercase`).
+pub(crate) fn go_to_lower(s: &str) -> String {
     s.chars().map(go_lower_char).collect()
 }
 

@@ -18,7 +18,6 @@ use super::session::{LearnedAuth, DEFAULT_TOKEN_EXPIRY_S, IDENTITY_TOKEN_USERNAM
 use super::url::{percent_encode, Url};
 use crate::auth::challenge::parse_www_authenticate;
 use crate::auth::credential::{Credential, SecretString};
-use base64::Engine as _;
 
 /// `client_id` sent in OAuth2 token requests.
 pub const CLIENT_ID: &str = "pullspec";
@@ -49,10 +48,30 @@ pub fn token_mode(cred: Option<&Credential>) -> TokenMode {
 /// `Basic base64(user:password)`.
 pub fn basic_header(cred: &Credential) -> String {
     let raw = format!("{}:{}", cred.username, cred.expose_password());
-    format!(
-        "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(raw)
-    )
+    format!("Basic {}", base64_standard(raw.as_bytes()))
+}
+
+/// Standard padded base64 (RFC 4648 section 4), the only encoding the client needs: a few
+/// lines instead of the `base64` crate's engine.
+fn base64_standard(bytes: &[u8]) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ABC[(n >> (18 - 6 * i) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 /// What a `401` from the registry asks for.
@@ -141,7 +160,7 @@ pub fn token_key(
     cred_id: &str,
 ) -> String {
     let mut s = scopes.to_vec();
-    s.sort();
+    crate::sort::sort(&mut s);
     s.dedup();
     format!(
         "{registry}|{realm}|{}|{}|{cred_id}",
@@ -214,8 +233,8 @@ pub fn token_request(
 
 /// The token and its lifetime in seconds from a token response body.
 pub fn parse_token_response(body: &[u8]) -> Result<(SecretString, u64), String> {
-    let v: serde_json::Value =
-        serde_json::from_slice(body).map_err(|_| "token response is not JSON".to_string())?;
+    let v: serde_json::Value = crate::manifest::parse_value_bytes(body)
+        .map_err(|_| "token response is not JSON".to_string())?;
     let token = ["token", "access_token"]
         .iter()
         .filter_map(|k| v.get(*k).and_then(|t| t.as_str()))
@@ -232,6 +251,24 @@ pub fn parse_token_response(body: &[u8]) -> Result<(SecretString, u64), String> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base64_matches_the_base64_crate() {
+        use base64::Engine as _;
+        let inputs: [&[u8]; 7] = [
+            b"",
+            b"f",
+            b"fo",
+            b"foo",
+            b"foob",
+            b"user:p\xff\x00ss",
+            b"\xfb\xff\xbf",
+        ];
+        for input in inputs {
+            let want = base64::engine::general_purpose::STANDARD.encode(input);
+            assert_eq!(base64_standard(input), want, "{input:?}");
+        }
+    }
 
     #[test]
     fn challenges_are_read() {

@@ -111,7 +111,7 @@ impl BlobOp {
     }
 
     fn start(&self, session: &Session) -> Result<Exchange, RegistryError> {
-        let (registry, repo) = self.registry.clone()?;
+        let (registry, repo) = super::clone_repo(&self.registry)?;
         let url = registry_url(
             session,
             &registry,
@@ -282,15 +282,15 @@ impl Operation for BlobOp {
                         }
                     }
                 }
-                State::Streaming => self.fail(RegistryError::InvalidState {
-                    reason: "next() called while the body is being read".to_string(),
-                }),
+                State::Streaming => self.fail(RegistryError::state(
+                    "next() called while the body is being read",
+                )),
                 State::Done(r) => {
-                    return Step::Done(r.take().unwrap_or_else(|| {
-                        Err(RegistryError::InvalidState {
-                            reason: "next() called after Done".to_string(),
-                        })
-                    }))
+                    return Step::Done(
+                        r.take().unwrap_or_else(|| {
+                            Err(RegistryError::state("next() called after Done"))
+                        }),
+                    )
                 }
             }
         }
@@ -299,18 +299,18 @@ impl Operation for BlobOp {
     fn on_response(&mut self, session: &mut Session, response: Response, now_ms: u64) {
         match &mut self.state {
             State::Running(x, _) => x.on_response(session, response, now_ms),
-            _ => self.fail(RegistryError::InvalidState {
-                reason: "a response arrived with no request outstanding".to_string(),
-            }),
+            _ => self.fail(RegistryError::state(
+                "a response arrived with no request outstanding",
+            )),
         }
     }
 
     fn on_transport_error(&mut self, session: &mut Session, error: TransportError, now_ms: u64) {
         match &mut self.state {
             State::Running(x, _) => x.on_transport_error(session, error, now_ms),
-            _ => self.fail(RegistryError::InvalidState {
-                reason: "a transport error arrived with no request outstanding".to_string(),
-            }),
+            _ => self.fail(RegistryError::state(
+                "a transport error arrived with no request outstanding",
+            )),
         }
     }
 
@@ -329,9 +329,7 @@ impl Operation for BlobOp {
 
     fn on_body_done(&mut self, session: &mut Session, digest: Option<Digest>, _now_ms: u64) {
         if !matches!(self.state, State::Streaming) {
-            return self.fail(RegistryError::InvalidState {
-                reason: "body end with no body being read".to_string(),
-            });
+            return self.fail(RegistryError::state("body end with no body being read"));
         }
         if self.received < self.size {
             let message = format!(
@@ -344,10 +342,9 @@ impl Operation for BlobOp {
             (Some(h), _) => h.0.finish(),
             (None, Some(d)) => d,
             (None, None) => {
-                return self.fail(RegistryError::InvalidState {
-                    reason: "the driver counted bytes with on_body_bytes but reported no digest"
-                        .to_string(),
-                })
+                return self.fail(RegistryError::state(
+                    "the driver counted bytes with on_body_bytes but reported no digest",
+                ))
             }
         };
         if actual != self.digest {
@@ -367,9 +364,7 @@ impl Operation for BlobOp {
 
     fn on_body_error(&mut self, session: &mut Session, error: TransportError, _now_ms: u64) {
         if !matches!(self.state, State::Streaming) {
-            return self.fail(RegistryError::InvalidState {
-                reason: "body error with no body being read".to_string(),
-            });
+            return self.fail(RegistryError::state("body error with no body being read"));
         }
         match error.kind {
             TransportErrorKind::Aborted => self.fail(RegistryError::Aborted),
@@ -431,7 +426,7 @@ impl BlobBytesOp {
                 size: Some(self.size),
             });
         }
-        let (registry, repo) = self.registry.clone()?;
+        let (registry, repo) = super::clone_repo(&self.registry)?;
         let url = registry_url(
             session,
             &registry,
@@ -494,11 +489,11 @@ impl Operation for BlobBytesOp {
                     }
                 },
                 BytesState::Done(done) => {
-                    return Step::Done(done.take().unwrap_or_else(|| {
-                        Err(RegistryError::InvalidState {
-                            reason: "next() called after Done".to_string(),
-                        })
-                    }))
+                    return Step::Done(
+                        done.take().unwrap_or_else(|| {
+                            Err(RegistryError::state("next() called after Done"))
+                        }),
+                    )
                 }
             }
         }
@@ -508,9 +503,9 @@ impl Operation for BlobBytesOp {
         match &mut self.state {
             BytesState::Running(x) => x.on_response(session, response, now_ms),
             _ => {
-                self.state = BytesState::Done(Some(Err(RegistryError::InvalidState {
-                    reason: "a response arrived with no request outstanding".to_string(),
-                })))
+                self.state = BytesState::Done(Some(Err(RegistryError::state(
+                    "a response arrived with no request outstanding",
+                ))))
             }
         }
     }
@@ -519,9 +514,9 @@ impl Operation for BlobBytesOp {
         match &mut self.state {
             BytesState::Running(x) => x.on_transport_error(session, error, now_ms),
             _ => {
-                self.state = BytesState::Done(Some(Err(RegistryError::InvalidState {
-                    reason: "a transport error arrived with no request outstanding".to_string(),
-                })))
+                self.state = BytesState::Done(Some(Err(RegistryError::state(
+                    "a transport error arrived with no request outstanding",
+                ))))
             }
         }
     }

@@ -53,7 +53,7 @@ fn start(
     digest: &Digest,
     session: &Session,
 ) -> Result<Exchange, RegistryError> {
-    let (registry, repo) = registry.clone()?;
+    let (registry, repo) = super::clone_repo(registry)?;
     let url = registry_url(session, &registry, &format!("/v2/{repo}/blobs/{digest}"))?;
     Ok(Exchange::new(
         &registry,

@@ -55,9 +55,77 @@ pub struct DistributionError {
     pub detail: Option<String>,
 }
 
+/// `v` as compact JSON, exactly as `serde_json`'s `Display` writes it (without instantiating
+/// its serializer for `Value`: floats go through the `f64` serializer already in the module).
+fn compact(v: &serde_json::Value) -> String {
+    fn write(v: &serde_json::Value, out: &mut String) {
+        use serde_json::Value;
+        match v {
+            Value::Null => out.push_str("null"),
+            Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+                (Some(u), _) => out.push_str(&u.to_string()),
+                (None, Some(i)) => out.push_str(&i.to_string()),
+                _ => out.push_str(
+                    &serde_json::to_string(&n.as_f64().unwrap_or(0.0)).unwrap_or_default(),
+                ),
+            },
+            Value::String(s) => quote(s, out),
+            Value::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write(item, out);
+                }
+                out.push(']');
+            }
+            Value::Object(map) => {
+                out.push('{');
+                for (i, (k, item)) in map.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    quote(k, out);
+                    out.push(':');
+                    write(item, out);
+                }
+                out.push('}');
+            }
+        }
+    }
+    fn quote(s: &str, out: &mut String) {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        out.push('"');
+        for c in s.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                '\u{8}' => out.push_str("\\b"),
+                '\u{c}' => out.push_str("\\f"),
+                c if u32::from(c) < 0x20 => {
+                    let b = u32::from(c) as usize;
+                    out.push_str("\\u00");
+                    out.push(char::from(HEX[b >> 4]));
+                    out.push(char::from(HEX[b & 15]));
+                }
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+    }
+    let mut out = String::new();
+    write(v, &mut out);
+    out
+}
+
 /// Reads the entries of an error body; empty when it is not one.
 pub fn parse_distribution_errors(body: &[u8]) -> Vec<DistributionError> {
-    let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) else {
+    let Ok(v) = crate::manifest::parse_value_bytes(body) else {
         return Vec::new();
     };
     let text = |v: Option<&serde_json::Value>| v.and_then(|s| s.as_str()).unwrap_or("").to_string();
@@ -72,7 +140,7 @@ pub fn parse_distribution_errors(body: &[u8]) -> Vec<DistributionError> {
                     .filter(|d| !d.is_null())
                     .map(|d| match d.as_str() {
                         Some(s) => s.to_string(),
-                        None => d.to_string(),
+                        None => compact(d),
                     }),
             })
             .collect();
@@ -164,6 +232,23 @@ fn status_text(status: u16) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compact_matches_serde_json_display() {
+        let texts = [
+            r#"{"b":[1,-2,3.5,1e300,0.1,null,true,false],"a":{"x":"q\"\\\n\r\t\b\f\u0001\u001f\u007f é"}}"#,
+            r#"[]"#,
+            r#"{}"#,
+            r#"-0.0"#,
+            r#"18446744073709551615"#,
+            r#"-9223372036854775808"#,
+            r#"1.5e-7"#,
+        ];
+        for t in texts {
+            let v: serde_json::Value = serde_json::from_str(t).unwrap();
+            assert_eq!(compact(&v), v.to_string(), "{t}");
+        }
+    }
     use crate::error::Coded;
 
     fn url() -> Url {

@@ -158,6 +158,16 @@ impl RegistryError {
         status_error(resp, purpose, url)
     }
 
+    /// `INVALID_STATE` with `reason` (one out-of-line constructor for every driver-protocol
+    /// check, rather than a string allocation inlined at each).
+    #[cold]
+    #[inline(never)]
+    pub fn state(reason: &str) -> RegistryError {
+        RegistryError::InvalidState {
+            reason: reason.to_string(),
+        }
+    }
+
     /// This error with a sentence of context appended (no-op for non-status errors).
     pub fn with_context(mut self, text: String) -> RegistryError {
         if let RegistryError::Status(e) = &mut self {

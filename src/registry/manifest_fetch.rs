@@ -152,9 +152,7 @@ impl<T> State<T> {
         }
         match self {
             State::Done(r) => Step::Done(take_done(r)),
-            _ => Step::Done(Err(RegistryError::InvalidState {
-                reason: "operation state lost".to_string(),
-            })),
+            _ => Step::Done(Err(RegistryError::state("operation state lost"))),
         }
     }
 }
@@ -206,7 +204,7 @@ impl ManifestOp {
     }
 
     fn start(&self, session: &Session) -> Result<Exchange, RegistryError> {
-        let (registry, repo) = self.registry.clone()?;
+        let (registry, repo) = super::clone_repo(&self.registry)?;
         if let Some(size) = self.expected_size.filter(|s| *s > MAX_MANIFEST_SIZE as u64) {
             return Err(RegistryError::TooLarge {
                 code: "MANIFEST_TOO_LARGE",
@@ -357,11 +355,8 @@ impl Operation for ManifestOp {
 }
 
 fn take_done<T>(r: &mut Option<Result<T, RegistryError>>) -> Result<T, RegistryError> {
-    r.take().unwrap_or_else(|| {
-        Err(RegistryError::InvalidState {
-            reason: "next() called after Done".to_string(),
-        })
-    })
+    r.take()
+        .unwrap_or_else(|| Err(RegistryError::state("next() called after Done")))
 }
 
 pub(crate) fn forward_response<T>(
@@ -373,9 +368,9 @@ pub(crate) fn forward_response<T>(
     match state {
         State::Running(x) => x.on_response(session, response, now_ms),
         _ => {
-            *state = State::Done(Some(Err(RegistryError::InvalidState {
-                reason: "a response arrived with no request outstanding".to_string(),
-            })))
+            *state = State::Done(Some(Err(RegistryError::state(
+                "a response arrived with no request outstanding",
+            ))))
         }
     }
 }
@@ -389,9 +384,9 @@ pub(crate) fn forward_transport<T>(
     match state {
         State::Running(x) => x.on_transport_error(session, error, now_ms),
         _ => {
-            *state = State::Done(Some(Err(RegistryError::InvalidState {
-                reason: "a transport error arrived with no request outstanding".to_string(),
-            })))
+            *state = State::Done(Some(Err(RegistryError::state(
+                "a transport error arrived with no request outstanding",
+            ))))
         }
     }
 }
@@ -420,7 +415,7 @@ pub fn head_manifest(reference: &Reference) -> HeadOp {
 
 impl HeadOp {
     fn start(&self, session: &Session) -> Result<Exchange, RegistryError> {
-        let (registry, repo) = self.registry.clone()?;
+        let (registry, repo) = super::clone_repo(&self.registry)?;
         let url = registry_url(
             session,
             &registry,
@@ -518,7 +513,8 @@ impl Operation for HeadOp {
                         match r.and_then(|resp| self.judge(&resp, &url)) {
                             Ok(Some(head)) => self.state = State::Done(Some(Ok(head))),
                             Ok(None) => {
-                                let (registry, repo) = self.registry.clone().unwrap_or_default();
+                                let (registry, repo) =
+                                    super::clone_repo(&self.registry).unwrap_or_default();
                                 self.fallback = Some(ManifestOp {
                                     registry: Ok((registry, repo)),
                                     target: self.target.clone(),

@@ -215,6 +215,21 @@ pub trait Operation {
     fn on_body_error(&mut self, _session: &mut Session, _error: TransportError, _now_ms: u64) {}
 }
 
+/// A copy of what [`registry_and_repo`] gave (an operation may start more than once). Written
+/// out rather than `Result::clone`, which would instantiate `Clone` for every error variant.
+pub(crate) fn clone_repo(
+    r: &Result<(String, String), RegistryError>,
+) -> Result<(String, String), RegistryError> {
+    match r {
+        Ok((registry, repo)) => Ok((registry.clone(), repo.clone())),
+        Err(RegistryError::InvalidReference { reason }) => Err(RegistryError::InvalidReference {
+            reason: reason.clone(),
+        }),
+        // registry_and_repo fails only with INVALID_REFERENCE.
+        Err(_) => Err(RegistryError::state("operation without a repository")),
+    }
+}
+
 /// The registry domain and repository of a reference, or `INVALID_REFERENCE`.
 pub(crate) fn registry_and_repo(
     reference: &crate::reference::Reference,

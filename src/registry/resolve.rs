@@ -244,9 +244,7 @@ impl ResolveOp {
                 self.platform = sel.platform.clone();
                 self.from_index = true;
                 let Some(d) = sel.descriptor else {
-                    return Err(RegistryError::InvalidState {
-                        reason: "selection without descriptor".to_string(),
-                    });
+                    return Err(RegistryError::state("selection without descriptor"));
                 };
                 Ok(Stage::Manifest(
                     Box::new(ManifestOp::by_digest(
@@ -298,8 +296,10 @@ impl ResolveOp {
         fetched: bool,
     ) -> Result<Stage, RegistryError> {
         let config: serde_json::Value =
-            serde_json::from_slice(&bytes).map_err(|e| RegistryError::ConfigInvalid {
-                reason: e.to_string(),
+            crate::manifest::parse_value_bytes(&bytes).map_err(|e| {
+                RegistryError::ConfigInvalid {
+                    reason: e.to_string(),
+                }
             })?;
         if !config.is_object() {
             return Err(RegistryError::ConfigInvalid {
@@ -337,9 +337,7 @@ impl ResolveOp {
             Some((manifest_digest, manifest_media_type, manifest, manifest_bytes)),
         ) = (self.top.clone(), self.image.take())
         else {
-            return Err(RegistryError::InvalidState {
-                reason: "config before manifest".to_string(),
-            });
+            return Err(RegistryError::state("config before manifest"));
         };
         Ok(Stage::Done(Some(Ok(Box::new(Resolution {
             reference: self.reference.to_string(),
@@ -391,42 +389,39 @@ impl Operation for ResolveOp {
 
     fn next(&mut self, session: &mut Session, now_ms: u64) -> Step<Resolution> {
         loop {
-            let next = match &mut self.stage {
-                Stage::Start => self.start(),
-                Stage::Head(op) => match op.next(session, now_ms).pending() {
-                    Ok(step) => return step,
-                    Err(r) => r.and_then(|h| self.after_head(h)),
-                },
-                Stage::Manifest(op, depth) => {
-                    let depth = *depth;
-                    match op.next(session, now_ms).pending() {
+            let next =
+                match &mut self.stage {
+                    Stage::Start => self.start(),
+                    Stage::Head(op) => match op.next(session, now_ms).pending() {
                         Ok(step) => return step,
-                        Err(r) => r.and_then(|m| self.after_manifest(m, depth, true)),
-                    }
-                }
-                Stage::Config(op) => match op.next(session, now_ms).pending() {
-                    Ok(step) => return step,
-                    Err(r) => {
-                        let digest = self
-                            .image
-                            .as_ref()
-                            .map(|(_, _, m, _)| m.config.digest.clone());
-                        match digest {
-                            Some(d) => r.and_then(|bytes| self.finish(bytes, d, true)),
-                            None => Err(RegistryError::InvalidState {
-                                reason: "config without manifest".to_string(),
-                            }),
+                        Err(r) => r.and_then(|h| self.after_head(h)),
+                    },
+                    Stage::Manifest(op, depth) => {
+                        let depth = *depth;
+                        match op.next(session, now_ms).pending() {
+                            Ok(step) => return step,
+                            Err(r) => r.and_then(|m| self.after_manifest(m, depth, true)),
                         }
                     }
-                },
-                Stage::Done(r) => {
-                    return Step::Done(r.take().map(|r| r.map(|b| *b)).unwrap_or_else(|| {
-                        Err(RegistryError::InvalidState {
-                            reason: "next() called after Done".to_string(),
-                        })
-                    }))
-                }
-            };
+                    Stage::Config(op) => match op.next(session, now_ms).pending() {
+                        Ok(step) => return step,
+                        Err(r) => {
+                            let digest = self
+                                .image
+                                .as_ref()
+                                .map(|(_, _, m, _)| m.config.digest.clone());
+                            match digest {
+                                Some(d) => r.and_then(|bytes| self.finish(bytes, d, true)),
+                                None => Err(RegistryError::state("config without manifest")),
+                            }
+                        }
+                    },
+                    Stage::Done(r) => {
+                        return Step::Done(r.take().map(|r| r.map(|b| *b)).unwrap_or_else(|| {
+                            Err(RegistryError::state("next() called after Done"))
+                        }))
+                    }
+                };
             self.stage = next.unwrap_or_else(|e| Stage::Done(Some(Err(e))));
         }
     }
@@ -435,9 +430,9 @@ impl Operation for ResolveOp {
         match self.active() {
             Some(op) => op.response(session, response, now_ms),
             None => {
-                self.stage = Stage::Done(Some(Err(RegistryError::InvalidState {
-                    reason: "a response arrived with no request outstanding".to_string(),
-                })))
+                self.stage = Stage::Done(Some(Err(RegistryError::state(
+                    "a response arrived with no request outstanding",
+                ))))
             }
         }
     }
@@ -446,9 +441,9 @@ impl Operation for ResolveOp {
         match self.active() {
             Some(op) => op.transport_error(session, error, now_ms),
             None => {
-                self.stage = Stage::Done(Some(Err(RegistryError::InvalidState {
-                    reason: "a transport error arrived with no request outstanding".to_string(),
-                })))
+                self.stage = Stage::Done(Some(Err(RegistryError::state(
+                    "a transport error arrived with no request outstanding",
+                ))))
             }
         }
     }

@@ -17,7 +17,6 @@
 use super::retry::{Jitter, RetryPolicy, SplitMix64};
 use super::url::{is_loopback_host, Url};
 use crate::auth::credential::{Credential, SecretString};
-use std::collections::HashMap;
 
 /// Seconds a token lives when the token server does not say (`expires_in`), as in the spec.
 pub const DEFAULT_TOKEN_EXPIRY_S: u64 = 60;
@@ -81,14 +80,58 @@ struct CachedToken {
     expires_at_ms: u64,
 }
 
+/// A map from strings, as a short list: a session holds a handful of entries per registry,
+/// and a list costs far less wasm than a `HashMap` instantiation per value type.
+#[derive(Debug)]
+struct Map<V>(Vec<(String, V)>);
+
+impl<V> Map<V> {
+    fn new() -> Map<V> {
+        Map(Vec::new())
+    }
+
+    fn get(&self, key: &str) -> Option<&V> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    fn insert(&mut self, key: String, value: V) {
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, v)) => *v = value,
+            None => self.0.push((key, value)),
+        }
+    }
+
+    fn remove(&mut self, key: &str) {
+        self.retain(|k, _| k != key);
+    }
+
+    /// Keeps the entries `keep` accepts, in order (a plain loop: `Vec::retain` is sizeable
+    /// code per closure).
+    fn retain(&mut self, mut keep: impl FnMut(&String, &V) -> bool) {
+        let mut i = 0;
+        while i < self.0.len() {
+            let (k, v) = &self.0[i];
+            if keep(k, v) {
+                i += 1;
+            } else {
+                self.0.remove(i);
+            }
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
 /// Per-client state shared by the operations it drives. Cheap to keep for a process lifetime.
 #[derive(Debug)]
 pub struct Session {
     config: Config,
-    credentials: HashMap<String, Vec<Credential>>,
-    learned: HashMap<String, LearnedAuth>,
-    tokens: HashMap<String, CachedToken>,
-    preferred: HashMap<String, usize>,
+    credentials: Map<Vec<Credential>>,
+    learned: Map<LearnedAuth>,
+    tokens: Map<CachedToken>,
+    preferred: Map<usize>,
     rng: Option<SplitMix64>,
 }
 
@@ -101,10 +144,10 @@ impl Session {
         };
         Session {
             config,
-            credentials: HashMap::new(),
-            learned: HashMap::new(),
-            tokens: HashMap::new(),
-            preferred: HashMap::new(),
+            credentials: Map::new(),
+            learned: Map::new(),
+            tokens: Map::new(),
+            preferred: Map::new(),
             rng,
         }
     }

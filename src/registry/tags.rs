@@ -109,9 +109,7 @@ impl Operation for PingOp {
 
     fn next(&mut self, session: &mut Session, now_ms: u64) -> Step<PingResult> {
         if self.done {
-            return Step::Done(Err(RegistryError::InvalidState {
-                reason: "next() called after Done".to_string(),
-            }));
+            return Step::Done(Err(RegistryError::state("next() called after Done")));
         }
         if self.exchange.is_none() {
             match registry_url(session, &self.registry, "/v2/") {
@@ -136,9 +134,7 @@ impl Operation for PingOp {
             }
         }
         let Some(x) = &mut self.exchange else {
-            return Step::Done(Err(RegistryError::InvalidState {
-                reason: "no exchange".to_string(),
-            }));
+            return Step::Done(Err(RegistryError::state("no exchange")));
         };
         match x.next(session, now_ms).pending() {
             Ok(step) => step,
@@ -225,7 +221,7 @@ impl TagsOp {
     }
 
     fn exchange_for(&self, url: Url) -> Result<Exchange, RegistryError> {
-        let (registry, repo) = self.registry.clone()?;
+        let (registry, repo) = super::clone_repo(&self.registry)?;
         Ok(Exchange::new(
             &registry,
             &repo,
@@ -240,7 +236,7 @@ impl TagsOp {
     }
 
     fn first(&mut self, session: &Session) -> Result<Exchange, RegistryError> {
-        let (registry, repo) = self.registry.clone()?;
+        let (registry, repo) = super::clone_repo(&self.registry)?;
         let mut url = registry_url(session, &registry, &format!("/v2/{repo}/tags/list"))?;
         self.origin = Some(url.origin());
         if let Some(n) = self.page_size {
@@ -262,11 +258,12 @@ impl TagsOp {
                 size: None,
             });
         }
-        let v: serde_json::Value =
-            serde_json::from_slice(&resp.body).map_err(|e| RegistryError::InvalidResponse {
+        let v: serde_json::Value = crate::manifest::parse_value_bytes(&resp.body).map_err(|e| {
+            RegistryError::InvalidResponse {
                 reason: format!("tag list is not JSON: {e}"),
                 url: url.redacted(),
-            })?;
+            }
+        })?;
         let tags: Vec<String> = match v.get("tags") {
             None | Some(serde_json::Value::Null) => Vec::new(),
             Some(serde_json::Value::Array(a)) => a
@@ -326,11 +323,10 @@ impl Operation for TagsOp {
                 return Step::Event(e);
             }
             if let Some(done) = &mut self.done {
-                return Step::Done(done.take().unwrap_or_else(|| {
-                    Err(RegistryError::InvalidState {
-                        reason: "next() called after Done".to_string(),
-                    })
-                }));
+                return Step::Done(
+                    done.take()
+                        .unwrap_or_else(|| Err(RegistryError::state("next() called after Done"))),
+                );
             }
             let Some(x) = &mut self.exchange else {
                 match self.first(session) {

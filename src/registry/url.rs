@@ -178,7 +178,7 @@ pub fn is_loopback_host(hostname: &str) -> bool {
         && octets.first() == Some(&"127")
         && octets
             .iter()
-            .all(|o| !o.is_empty() && o.len() <= 3 && o.parse::<u8>().is_ok())
+            .all(|o| !o.is_empty() && o.len() <= 3 && o.parse::<u64>().is_ok_and(|n| n <= 255))
 }
 
 /// Percent-encodes everything but RFC 3986 unreserved characters (for query values and

@@ -1,49 +1,27 @@
 //! What crosses back to JS from a [`super::RegistryOp`]: step objects, errors as
 //! `PullspecError`s, and the results of each operation in the package's shapes (the JS
 //! `Manifest`, `Descriptor` and `Platform` of the rest of the API).
+//!
+//! Everything is written as JSON text with [`Out`] (one small non-generic writer) in the key
+//! order the earlier serde derives gave; byte arrays and parsed manifests are set on the
+//! parsed object afterwards.
 
-use crate::digest::Digest;
 use crate::error::Coded;
 use crate::js::error::to_js_error;
-use crate::js::manifest::{parse_manifest, DescriptorOut};
-use crate::js::platform::PlatformOut;
+use crate::js::json::Out;
+use crate::js::manifest::{descriptor, parse_manifest};
+use crate::js::platform::platform;
 use crate::js::reference::parse_reference;
-use crate::js::to_js;
+use crate::manifest::Descriptor;
 use crate::registry::{
-    self as core, Expect, FetchedManifest, PingResult, RateLimit, Resolution, Step,
+    self as core, BlobHead, BlobResult, Event, Expect, FetchedManifest, PingResult, Purpose,
+    RateLimit, Resolution, Step, TagList,
 };
 use js_sys::{Array, Reflect, Uint8Array};
-use serde::Serialize;
-use serde_json::Value;
 use wasm_bindgen::prelude::*;
-
-#[derive(Serialize)]
-struct SendOut<'a> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    method: &'static str,
-    url: &'a str,
-    headers: &'a [(String, String)],
-    purpose: core::Purpose,
-}
-
-#[derive(Serialize)]
-struct WaitOut<'a> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    ms: u64,
-    reason: &'a str,
-}
 
 fn set(obj: &JsValue, key: &str, value: &JsValue) {
     let _ = Reflect::set(obj, &JsValue::from_str(key), value);
-}
-
-fn tagged(kind: &str, key: &str, value: &JsValue) -> JsValue {
-    let o: JsValue = js_sys::Object::new().into();
-    set(&o, "type", &JsValue::from_str(kind));
-    set(&o, key, value);
-    o
 }
 
 /// The step with its `Done(Ok)` value converted (the one generic part, kept small).
@@ -58,19 +36,113 @@ pub(super) fn done_out<T>(
     })
 }
 
+/// The JS name of a purpose (what serde's `camelCase` gave).
+fn purpose_name(p: Purpose) -> &'static str {
+    match p {
+        Purpose::Ping => "ping",
+        Purpose::Token => "token",
+        Purpose::Manifest => "manifest",
+        Purpose::ManifestHead => "manifestHead",
+        Purpose::Blob => "blob",
+        Purpose::Tags => "tags",
+    }
+}
+
+/// `limit`, `remaining`, `windowSeconds`, each a number or null.
+fn rate_limit_members(w: &mut Out, rl: &RateLimit) {
+    for (k, v) in [
+        ("limit", rl.limit),
+        ("remaining", rl.remaining),
+        ("windowSeconds", rl.window_seconds),
+    ] {
+        w.key(k);
+        match v {
+            Some(n) => w.num(n),
+            None => w.null(),
+        };
+    }
+}
+
+/// `"rateLimit": {...} | null`.
+fn rate_limit(w: &mut Out, rl: Option<&RateLimit>) {
+    w.key("rateLimit");
+    match rl {
+        Some(rl) => {
+            w.obj();
+            rate_limit_members(w, rl);
+            w.end();
+        }
+        None => {
+            w.null();
+        }
+    }
+}
+
+fn event(w: &mut Out, e: &Event) {
+    w.obj();
+    match e {
+        Event::Progress {
+            digest,
+            bytes,
+            total,
+        } => {
+            w.s("type", "progress")
+                .s("digest", &digest.to_string())
+                .n("bytes", *bytes)
+                .n("total", *total);
+        }
+        Event::RateLimit(rl) => {
+            w.s("type", "rateLimit");
+            rate_limit_members(w, rl);
+        }
+        Event::Retry {
+            attempt,
+            wait_ms,
+            reason,
+        } => {
+            w.s("type", "retry")
+                .n("attempt", u64::from(*attempt))
+                .n("waitMs", *wait_ms)
+                .s("reason", reason);
+        }
+        Event::Redirect {
+            from_host,
+            to_host,
+            authorization_dropped,
+        } => {
+            w.s("type", "redirect")
+                .s("fromHost", from_host)
+                .s("toHost", to_host)
+                .b("authorizationDropped", *authorization_dropped);
+        }
+        Event::TagsPage { page, tags } => {
+            w.s("type", "tagsPage")
+                .n("page", u64::from(*page))
+                .key("tags")
+                .strs(tags);
+        }
+    }
+    w.end();
+}
+
 pub(super) fn step_out(
     step: Step<JsValue>,
     expect: &mut Option<Expect>,
 ) -> Result<JsValue, JsValue> {
+    let mut w = Out::new();
+    w.obj();
     match step {
         Step::Send(req) => {
-            let out = to_js(&SendOut {
-                kind: "send",
-                method: req.method.as_str(),
-                url: &req.url,
-                headers: &req.headers,
-                purpose: req.purpose,
-            })?;
+            w.s("type", "send")
+                .s("method", req.method.as_str())
+                .s("url", &req.url)
+                .key("headers")
+                .arr();
+            for (n, v) in &req.headers {
+                w.arr().str(n).str(v).end_arr();
+            }
+            w.end_arr().s("purpose", purpose_name(req.purpose)).end();
+            let out = w.to_js()?;
             let body = match &req.body {
                 Some(b) => Uint8Array::from(b.as_slice()).into(),
                 None => JsValue::NULL,
@@ -80,17 +152,29 @@ pub(super) fn step_out(
             Ok(out)
         }
         Step::ReadBody(plan) => {
-            let out = to_js(&plan)?;
-            set(&out, "type", &JsValue::from_str("read"));
+            w.s("digest", &plan.digest.to_string())
+                .n("start", plan.start)
+                .n("total", plan.total)
+                .s("type", "read")
+                .end();
+            w.to_js()
+        }
+        Step::Wait { ms, reason } => {
+            w.s("type", "wait").n("ms", ms).s("reason", &reason).end();
+            w.to_js()
+        }
+        Step::Event(e) => {
+            w.s("type", "event").key("event");
+            event(&mut w, &e);
+            w.end();
+            w.to_js()
+        }
+        Step::Done(Ok(v)) => {
+            w.s("type", "done").key("value").null().end();
+            let out = w.to_js()?;
+            set(&out, "value", &v);
             Ok(out)
         }
-        Step::Wait { ms, reason } => to_js(&WaitOut {
-            kind: "wait",
-            ms,
-            reason: &reason,
-        }),
-        Step::Event(e) => Ok(tagged("event", "event", &to_js(&e)?)),
-        Step::Done(Ok(v)) => Ok(tagged("done", "value", &v)),
         Step::Done(Err(e)) => Err(registry_error(&e)),
     }
 }
@@ -104,9 +188,11 @@ fn registry_error(e: &core::RegistryError) -> JsValue {
         if let Some(n) = Reflect::get(&err, &key)
             .ok()
             .and_then(|v| v.as_string())
-            .and_then(|s| s.parse::<f64>().ok())
+            // Every such field is an unsigned integer's text (`u64`, not `f64`, parsing: core's
+            // float parser is ~6 KB of the module otherwise).
+            .and_then(|s| s.parse::<u64>().ok())
         {
-            set(&err, k, &JsValue::from_f64(n));
+            set(&err, k, &JsValue::from_f64(n as f64));
         }
     }
     if e.code() == "NO_MATCHING_PLATFORM" {
@@ -125,36 +211,29 @@ fn registry_error(e: &core::RegistryError) -> JsValue {
     err
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct AuthOut<'a> {
-    scheme: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    realm: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    service: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct PingOut<'a> {
-    status: u16,
-    api_version: Option<&'a str>,
-    auth: Option<AuthOut<'a>>,
-    rate_limit: Option<RateLimit>,
-}
-
 pub(super) fn ping_out(p: PingResult) -> Result<JsValue, JsValue> {
-    to_js(&PingOut {
-        status: p.status,
-        api_version: p.api_version.as_deref(),
-        auth: p.auth_scheme.as_deref().map(|scheme| AuthOut {
-            scheme,
-            realm: p.realm.as_deref(),
-            service: p.service.as_deref(),
-        }),
-        rate_limit: p.rate_limit,
-    })
+    let mut w = Out::new();
+    w.obj()
+        .n("status", u64::from(p.status))
+        .o("apiVersion", p.api_version.as_deref())
+        .key("auth");
+    match &p.auth_scheme {
+        Some(scheme) => {
+            w.obj().s("scheme", scheme);
+            if let Some(r) = &p.realm {
+                w.s("realm", r);
+            }
+            if let Some(s) = &p.service {
+                w.s("service", s);
+            }
+            w.end();
+        }
+        None => {
+            w.null();
+        }
+    }
+    rate_limit(&mut w, p.rate_limit.as_ref());
+    w.end().to_js()
 }
 
 /// The JS `Manifest` of verified bytes (the same shape `parseManifest` gives).
@@ -163,7 +242,15 @@ fn parsed(bytes: &Uint8Array, media_type: &str) -> Result<JsValue, JsValue> {
 }
 
 pub(super) fn manifest_out(m: FetchedManifest) -> Result<JsValue, JsValue> {
-    let out = to_js(&m)?;
+    let mut w = Out::new();
+    w.obj()
+        .s("digest", &m.digest.to_string())
+        .s("mediaType", &m.media_type)
+        .n("size", m.size)
+        .key("manifest")
+        .null();
+    rate_limit(&mut w, m.rate_limit.as_ref());
+    let out = w.end().to_js()?;
     let bytes = Uint8Array::from(m.bytes.as_slice());
     let manifest = parsed(&bytes, &m.media_type)?;
     set(&out, "bytes", &bytes);
@@ -171,50 +258,49 @@ pub(super) fn manifest_out(m: FetchedManifest) -> Result<JsValue, JsValue> {
     Ok(out)
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct IndexOut<'a> {
-    digest: &'a Digest,
-    media_type: &'a str,
-    manifests: Vec<DescriptorOut<'a>>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ResolutionOut<'a> {
-    digest: &'a Digest,
-    media_type: &'a str,
-    size: u64,
-    index: Option<IndexOut<'a>>,
-    manifest_digest: &'a Digest,
-    manifest_media_type: &'a str,
-    platform: Option<PlatformOut<'a>>,
-    config: &'a Value,
-    config_digest: &'a Digest,
-    layers: Vec<DescriptorOut<'a>>,
-    explanation: &'a [String],
-    rate_limit: Option<RateLimit>,
+fn descriptor_list(w: &mut Out, key: &str, list: &[Descriptor]) {
+    w.key(key).arr();
+    for d in list {
+        descriptor(w, d);
+    }
+    w.end_arr();
 }
 
 pub(super) fn resolution_out(r: &Resolution) -> Result<JsValue, JsValue> {
-    let out = to_js(&ResolutionOut {
-        digest: &r.digest,
-        media_type: &r.media_type,
-        size: r.size,
-        index: r.index.as_ref().map(|i| IndexOut {
-            digest: &i.digest,
-            media_type: &i.media_type,
-            manifests: i.manifests.iter().map(DescriptorOut::from).collect(),
-        }),
-        manifest_digest: &r.manifest_digest,
-        manifest_media_type: &r.manifest_media_type,
-        platform: r.platform.as_ref().map(PlatformOut::from),
-        config: &r.config,
-        config_digest: &r.config_digest,
-        layers: r.layers.iter().map(DescriptorOut::from).collect(),
-        explanation: &r.explanation,
-        rate_limit: r.rate_limit,
-    })?;
+    let mut w = Out::new();
+    w.obj()
+        .s("digest", &r.digest.to_string())
+        .s("mediaType", &r.media_type)
+        .n("size", r.size)
+        .key("index");
+    match &r.index {
+        Some(i) => {
+            w.obj()
+                .s("digest", &i.digest.to_string())
+                .s("mediaType", &i.media_type);
+            descriptor_list(&mut w, "manifests", &i.manifests);
+            w.end();
+        }
+        None => {
+            w.null();
+        }
+    }
+    w.s("manifestDigest", &r.manifest_digest.to_string())
+        .s("manifestMediaType", &r.manifest_media_type)
+        .key("platform");
+    match &r.platform {
+        Some(p) => platform(&mut w, p),
+        None => {
+            w.null();
+        }
+    }
+    w.key("config")
+        .value(&r.config)
+        .s("configDigest", &r.config_digest.to_string());
+    descriptor_list(&mut w, "layers", &r.layers);
+    w.key("explanation").strs(&r.explanation);
+    rate_limit(&mut w, r.rate_limit.as_ref());
+    let out = w.end().to_js()?;
     let manifest_bytes = Uint8Array::from(r.manifest_bytes.as_slice());
     set(
         &out,
@@ -233,4 +319,36 @@ pub(super) fn resolution_out(r: &Resolution) -> Result<JsValue, JsValue> {
         &Uint8Array::from(r.config_bytes.as_slice()),
     );
     Ok(out)
+}
+
+pub(super) fn blob_head_out(h: BlobHead) -> Result<JsValue, JsValue> {
+    let mut w = Out::new();
+    w.obj()
+        .s("digest", &h.digest.to_string())
+        .n("size", h.size)
+        .o("mediaType", h.media_type.as_deref());
+    rate_limit(&mut w, h.rate_limit.as_ref());
+    w.end().to_js()
+}
+
+pub(super) fn blob_out(b: BlobResult) -> Result<JsValue, JsValue> {
+    Out::new()
+        .obj()
+        .s("digest", &b.digest.to_string())
+        .n("size", b.size)
+        .n("resumes", u64::from(b.resumes))
+        .n("restarts", u64::from(b.restarts))
+        .end()
+        .to_js()
+}
+
+pub(super) fn tags_out(t: TagList) -> Result<JsValue, JsValue> {
+    Out::new()
+        .obj()
+        .s("name", &t.name)
+        .key("tags")
+        .strs(&t.tags)
+        .n("pages", u64::from(t.pages))
+        .end()
+        .to_js()
 }

@@ -462,16 +462,14 @@ impl Operation for Exchange {
                     }
                 }
                 Phase::AwaitMain(_) | Phase::AwaitToken(_) => {
-                    self.finish(Err(RegistryError::InvalidState {
-                        reason: "next() called while a response is outstanding".to_string(),
-                    }));
+                    self.finish(Err(RegistryError::state(
+                        "next() called while a response is outstanding",
+                    )));
                 }
                 Phase::Finished(r) => {
-                    return Step::Done(r.unwrap_or_else(|| {
-                        Err(RegistryError::InvalidState {
-                            reason: "next() called after Done".to_string(),
-                        })
-                    }))
+                    return Step::Done(
+                        r.unwrap_or_else(|| Err(RegistryError::state("next() called after Done"))),
+                    )
                 }
             }
         }
@@ -481,9 +479,9 @@ impl Operation for Exchange {
         match std::mem::replace(&mut self.phase, Phase::Finished(None)) {
             Phase::AwaitMain(sent) => self.on_main(sent, response, session, now_ms),
             Phase::AwaitToken(tf) => self.on_token(tf, response, session, now_ms),
-            _ => self.finish(Err(RegistryError::InvalidState {
-                reason: "a response arrived with no request outstanding".to_string(),
-            })),
+            _ => self.finish(Err(RegistryError::state(
+                "a response arrived with no request outstanding",
+            ))),
         }
     }
 
@@ -515,9 +513,9 @@ impl Operation for Exchange {
                     self.finish(Err(fail));
                 }
             }
-            _ => self.finish(Err(RegistryError::InvalidState {
-                reason: "a transport error arrived with no request outstanding".to_string(),
-            })),
+            _ => self.finish(Err(RegistryError::state(
+                "a transport error arrived with no request outstanding",
+            ))),
         }
     }
 }
