@@ -1,9 +1,9 @@
 // Shared by the commands that talk to registries (inspect, pull, tags, resolve): the credential
 // and transport options, and the client built from them.
-import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { arch } from "node:os";
-import { Keyring, PullspecError, RegistryClient, loadKubeletConfig, nodeFetch } from "../node.js";
+import { readInput, withFile } from "./format.js";
+import { Keyring, RegistryClient, loadKubeletConfig, nodeFetch } from "../node.js";
 
 /** Options every registry command takes. */
 export const clientOptions = {
@@ -16,22 +16,6 @@ export const clientOptions = {
 export const clientUsage =
   "[--config FILE]... [--secret FILE]... [--kubelet-root DIR] [--insecure-registry HOST]...";
 
-function readInput(path, what) {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (e) {
-    throw new PullspecError(`cannot read ${what} ${path}: ${e.code ?? e.message}`, { code: "FILE_UNREADABLE", path });
-  }
-}
-
-function withFile(path, fn) {
-  try {
-    return fn();
-  } catch (e) {
-    if (e?.name === "PullspecError" && !String(e.message).startsWith(path)) e.message = `${path}: ${e.message}`;
-    throw e;
-  }
-}
 
 /**
  * The keyring the kubelet would use: pull secrets (`--secret`), credential files (`--config`),

@@ -1,12 +1,10 @@
-import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import {
   Keyring,
-  PullspecError,
   loadKubeletConfig,
   execCredentialProvider,
 } from "../node.js";
-import { UsageError } from "./format.js";
+import { UsageError, readInput, withFile } from "./format.js";
 
 export const summary = "the registry credentials the kubelet would use for an image, in order";
 export const usage =
@@ -24,22 +22,6 @@ export const options = {
   json: { type: "boolean" },
 };
 
-function readInput(path, what) {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (e) {
-    throw new PullspecError(`cannot read ${what} ${path}: ${e.code ?? e.message}`, { code: "FILE_UNREADABLE", path });
-  }
-}
-
-function withFile(path, fn) {
-  try {
-    return fn();
-  } catch (e) {
-    if (e?.name === "PullspecError" && !String(e.message).startsWith(path)) e.message = `${path}: ${e.message}`;
-    throw e;
-  }
-}
 
 /** `user:<redacted>` (or the real secret with --show-secrets). */
 function show(c, secrets) {

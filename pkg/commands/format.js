@@ -1,4 +1,6 @@
-// Shared output helpers of the CLI commands.
+// Shared helpers of the CLI commands: output, and reading input files.
+import { readFileSync } from "node:fs";
+import { PullspecError } from "../errors.js";
 
 /** Renders rows (arrays of strings) as an aligned text table with a header. */
 export function table(header, rows) {
@@ -23,3 +25,22 @@ export function caret(input, offset) {
 
 /** A mistake in how the command was called (exit code 2). */
 export class UsageError extends Error {}
+
+/** Reads a file named on the command line; a PullspecError FILE_UNREADABLE when it cannot. */
+export function readInput(path, what) {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (e) {
+    throw new PullspecError(`cannot read ${what} ${path}: ${e.code ?? e.message}`, { code: "FILE_UNREADABLE", path });
+  }
+}
+
+/** Runs `fn`, prefixing the message of a PullspecError it throws with the file's path. */
+export function withFile(path, fn) {
+  try {
+    return fn();
+  } catch (e) {
+    if (e?.name === "PullspecError" && !String(e.message).startsWith(path)) e.message = `${path}: ${e.message}`;
+    throw e;
+  }
+}
