@@ -41,14 +41,15 @@
 //! `latest` when there is neither tag nor digest.
 
 mod arch;
+mod error;
 mod grammar;
 mod lower;
 
 pub use arch::{split_arch_suffix, with_arch_suffix, LEGACY_ARCH_SUFFIXES};
+pub use error::ReferenceError;
 pub use grammar::is_domain;
 
 use crate::digest::{Algorithm, Digest, DigestError};
-use crate::error::Coded;
 use grammar::{grammar_remainder, raw_domain_end, tag_production, Failure, Remainder};
 use lower::go_lower_char;
 use std::fmt;
@@ -79,115 +80,6 @@ pub enum DigestAlgorithms {
     Kubernetes,
     /// sha256 only, as in distribution/reference's own test suite.
     Sha256Only,
-}
-
-/// Why a string is not a valid image reference.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ReferenceError {
-    /// The input is empty (`NAME_EMPTY`).
-    NameEmpty,
-    /// The input does not follow the grammar (`INVALID_REFERENCE_FORMAT`).
-    InvalidFormat {
-        /// Byte offset of the first character that does not fit.
-        offset: usize,
-        /// What the grammar wanted there.
-        expected: &'static str,
-        /// The character found there (`None` at the end of the input).
-        found: Option<char>,
-    },
-    /// The repository name has uppercase letters (`NAME_CONTAINS_UPPERCASE`).
-    ContainsUppercase {
-        /// Byte offset of the first uppercase character.
-        offset: usize,
-        /// The repository name as written.
-        name: String,
-    },
-    /// The repository path is longer than 255 characters (`NAME_TOO_LONG`).
-    NameTooLong {
-        /// Its length, `library/` included when normalization added it.
-        length: usize,
-    },
-    /// The `@digest` part is not a valid digest (the digest's own code, e.g. `DIGEST_INVALID_LENGTH`).
-    Digest {
-        /// Byte offset where the digest starts.
-        offset: usize,
-        /// The digest error.
-        source: DigestError,
-    },
-    /// The whole input is 64 lowercase hex characters, which is ambiguous with an image ID
-    /// (`AMBIGUOUS_IMAGE_ID`).
-    AmbiguousImageId,
-    /// [`Reference::parse_canonical`] only: the input is valid but not fully qualified
-    /// (`NAME_NOT_CANONICAL`).
-    NotCanonical {
-        /// The canonical spelling of the same reference.
-        canonical: String,
-    },
-}
-
-impl fmt::Display for ReferenceError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::NameEmpty => f.write_str("repository name must have at least one component"),
-            Self::InvalidFormat {
-                offset,
-                expected,
-                found,
-            } => match found {
-                Some(c) => write!(
-                    f,
-                    "invalid reference format: unexpected {:?} at offset {offset}, expected {expected}",
-                    c
-                ),
-                None if *offset == 0 => f.write_str("invalid reference format: the reference is empty"),
-                None => write!(
-                    f,
-                    "invalid reference format: input ends at offset {offset}, expected {expected}"
-                ),
-            },
-            Self::ContainsUppercase { name, .. } => {
-                write!(f, "repository name must be lowercase: '{name}'")
-            }
-            Self::NameTooLong { length } => write!(
-                f,
-                "repository name must not be more than {NAME_TOTAL_LENGTH_MAX} characters (it has {length})"
-            ),
-            Self::Digest { source, .. } => write!(f, "{source}"),
-            Self::AmbiguousImageId => f.write_str(
-                "invalid repository name: cannot specify 64-byte hexadecimal strings (it looks like an image ID)",
-            ),
-            Self::NotCanonical { canonical } => write!(
-                f,
-                "repository name must be canonical: the canonical form is '{canonical}'"
-            ),
-        }
-    }
-}
-
-impl std::error::Error for ReferenceError {}
-
-impl Coded for ReferenceError {
-    fn code(&self) -> &'static str {
-        match self {
-            Self::NameEmpty => "NAME_EMPTY",
-            Self::InvalidFormat { .. } => "INVALID_REFERENCE_FORMAT",
-            Self::ContainsUppercase { .. } => "NAME_CONTAINS_UPPERCASE",
-            Self::NameTooLong { .. } => "NAME_TOO_LONG",
-            Self::Digest { source, .. } => source.code(),
-            Self::AmbiguousImageId => "AMBIGUOUS_IMAGE_ID",
-            Self::NotCanonical { .. } => "NAME_NOT_CANONICAL",
-        }
-    }
-
-    fn offset(&self) -> Option<usize> {
-        match self {
-            Self::InvalidFormat { offset, .. }
-            | Self::ContainsUppercase { offset, .. }
-            | Self::Digest { offset, .. } => Some(*offset),
-            Self::NameEmpty | Self::AmbiguousImageId => Some(0),
-            Self::NameTooLong { .. } | Self::NotCanonical { .. } => None,
-        }
-    }
 }
 
 /// Where the domain of a parsed reference comes from.
@@ -709,119 +601,4 @@ pub(crate) fn go_to_lower(s: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn code(input: &str) -> &'static str {
-        match Reference::parse_normalized(input) {
-            Ok(_) => "OK",
-            Err(e) => e.code(),
-        }
-    }
-
-    #[test]
-    fn normalizes_docker_hub_names() {
-        let cases = [
-            ("nginx", "docker.io/library/nginx", "nginx"),
-            ("user/app:1.0", "docker.io/user/app:1.0", "user/app:1.0"),
-            (
-                "index.docker.io/library/debian",
-                "docker.io/library/debian",
-                "debian",
-            ),
-            (
-                "docker.io/library/a/b",
-                "docker.io/library/a/b",
-                "library/a/b",
-            ),
-            ("localhost/foo", "localhost/foo", "localhost/foo"),
-            (
-                "localhost:5000/app",
-                "localhost:5000/app",
-                "localhost:5000/app",
-            ),
-            ("[::1]:5000/app", "[::1]:5000/app", "[::1]:5000/app"),
-            ("foo_bar.com/x", "foo_bar.com/x", "foo_bar.com/x"),
-        ];
-        for (input, normalized, familiar) in cases {
-            let r = Reference::parse_normalized(input).unwrap();
-            assert_eq!(r.to_string(), normalized, "{input}");
-            assert_eq!(r.familiar(), familiar, "{input}");
-        }
-    }
-
-    #[test]
-    fn reports_codes_and_offsets() {
-        let cases = [
-            // distribution: Parse("") is NAME_EMPTY, but ParseNormalizedNamed("") parses
-            // "docker.io/library/" and fails on the format.
-            ("", "INVALID_REFERENCE_FORMAT", Some(0)),
-            ("Foo", "NAME_CONTAINS_UPPERCASE", Some(0)),
-            ("foo/Bar", "NAME_CONTAINS_UPPERCASE", Some(4)),
-            ("foo:", "INVALID_REFERENCE_FORMAT", Some(4)),
-            ("foo bar", "INVALID_REFERENCE_FORMAT", Some(3)),
-            ("a/b@sha256:abc", "INVALID_REFERENCE_FORMAT", Some(14)),
-            ("\u{212A}/foo", "NAME_CONTAINS_UPPERCASE", Some(0)),
-        ];
-        for (input, want, offset) in cases {
-            let e = Reference::parse_normalized(input).unwrap_err();
-            assert_eq!(e.code(), want, "{input:?}: {e}");
-            assert_eq!(e.offset(), offset, "{input:?}");
-        }
-    }
-
-    #[test]
-    fn raw_parse_of_nothing_is_name_empty() {
-        assert_eq!(Reference::parse("").unwrap_err().code(), "NAME_EMPTY");
-    }
-
-    #[test]
-    fn limits_path_length_after_library_prefix() {
-        let ok = "a".repeat(247); // library/ + 247 = 255
-        assert_eq!(code(&ok), "OK");
-        assert_eq!(code(&"a".repeat(248)), "NAME_TOO_LONG");
-        assert_eq!(code(&format!("example.com/{}", "a".repeat(255))), "OK");
-        assert_eq!(
-            code(&format!("example.com/{}", "a".repeat(256))),
-            "NAME_TOO_LONG"
-        );
-    }
-
-    #[test]
-    fn tags_are_limited_to_128_characters() {
-        assert_eq!(code(&format!("a:{}", "t".repeat(128))), "OK");
-        assert_eq!(
-            code(&format!("a:{}", "t".repeat(129))),
-            "INVALID_REFERENCE_FORMAT"
-        );
-    }
-
-    #[test]
-    fn refuses_bare_image_ids() {
-        assert_eq!(code(&"a".repeat(64)), "AMBIGUOUS_IMAGE_ID");
-        assert_eq!(code(&"a".repeat(63)), "OK");
-    }
-
-    #[test]
-    fn canonical_parse_requires_full_form() {
-        assert!(Reference::parse_canonical("docker.io/library/nginx:1").is_ok());
-        let e = Reference::parse_canonical("nginx:1").unwrap_err();
-        assert_eq!(e.code(), "NAME_NOT_CANONICAL");
-    }
-
-    #[test]
-    fn kubelet_default_tag_keeps_the_written_form() {
-        assert_eq!(
-            kubelet_image_with_default_tag("busybox").unwrap(),
-            "busybox:latest"
-        );
-        assert_eq!(
-            kubelet_image_with_default_tag("busybox:1").unwrap(),
-            "busybox:1"
-        );
-        assert_eq!(
-            kubelet_image_with_default_tag("localhost:5000/x").unwrap(),
-            "localhost:5000/x:latest"
-        );
-    }
-}
+mod tests;
