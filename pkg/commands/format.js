@@ -44,3 +44,33 @@ export function withFile(path, fn) {
     throw e;
   }
 }
+
+/**
+ * The shape of the commands that take several inputs and parse each: `parse(input)` returns the
+ * fields of a valid result or throws a PullspecError; valid ones print as a table (or all as
+ * --json), each invalid one on stderr with a caret under its offset. Returns the exit code.
+ */
+export function reportEach(inputs, parse, { json, header, row }, io) {
+  const results = inputs.map((input) => {
+    try {
+      return { input, ok: true, ...parse(input) };
+    } catch (e) {
+      if (e?.name !== "PullspecError") throw e;
+      return { input, ok: false, error: e };
+    }
+  });
+  if (json) {
+    io.out(JSON.stringify(results.map((r) => (r.ok ? r : { ...r, error: errorJson(r.error) })), null, 2));
+  } else {
+    const ok = results.filter((r) => r.ok);
+    if (ok.length) io.out(table(header, ok.map(row)));
+  }
+  for (const r of results.filter((r) => !r.ok)) {
+    io.err(`invalid ${JSON.stringify(r.input)}: ${r.error.code}: ${r.error.message}`);
+    if (!json) {
+      const c = caret(r.input, r.error.offset);
+      if (c) io.err(c);
+    }
+  }
+  return results.every((r) => r.ok) ? 0 : 1;
+}
