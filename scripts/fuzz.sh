@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs one cargo-fuzz target for a while, seeded from the shared conformance vectors.
 #
-#   scripts/fuzz.sh [TARGET] [SECONDS]      TARGET: reference (default) | policy; SECONDS: 60
+#   scripts/fuzz.sh [TARGET] [SECONDS]      TARGET: reference (default) | policy | manifest |
+#                                           platform | text; SECONDS: 60
 #
 # Only the stable toolchain is needed: cargo-fuzz passes nightly-only -Z flags to rustc
 # (-Zsanitizer=address, -Cpasses=sancov-module, ...), which RUSTC_BOOTSTRAP=1 lets stable accept.
@@ -19,8 +20,8 @@ lock="${PULLSPEC_BUILD_LOCK:-/tmp/pullspec-build.lock}"
 export RUSTC_BOOTSTRAP=1
 
 case "$target" in
-  reference | policy) ;;
-  *) echo "unknown target '$target' (reference | policy)" >&2; exit 2 ;;
+  reference | policy | manifest | platform | text) ;;
+  *) echo "unknown target '$target' (reference | policy | manifest | platform | text)" >&2; exit 2 ;;
 esac
 
 if ! cargo fuzz --version 2>/dev/null | grep -q " $cargo_fuzz_version\$"; then
@@ -32,9 +33,9 @@ fi
 corpus="$root/fuzz/corpus/$target"
 mkdir -p "$corpus" "$root/fuzz/artifacts/$target"
 if [ -d "$vectors" ]; then
-  node - "$target" "$vectors" "$corpus" <<'EOF'
-const [target, vectors, corpus] = process.argv.slice(2);
-const { readFileSync, writeFileSync } = require("node:fs");
+  node - "$target" "$vectors" "$corpus" "$root" <<'EOF'
+const [target, vectors, corpus, root] = process.argv.slice(2);
+const { readFileSync, writeFileSync, readdirSync } = require("node:fs");
 const { createHash } = require("node:crypto");
 const seeds = [];
 const refs = JSON.parse(readFileSync(`${vectors}/references.json`, "utf8"));
@@ -48,6 +49,25 @@ if (target === "policy") {
     if (c.input?.object !== undefined) seeds.push(JSON.stringify(c.input.object));
     if (c.input?.oldObject !== undefined) seeds.push(JSON.stringify(c.input.oldObject));
   }
+}
+if (target === "manifest") {
+  seeds.length = 0;
+  for (const f of readdirSync(`${root}/pkg/examples`)) {
+    if (f.endsWith(".json")) seeds.push(readFileSync(`${root}/pkg/examples/${f}`, "utf8"));
+  }
+}
+if (target === "platform") {
+  seeds.length = 0;
+  const p = JSON.parse(readFileSync(`${vectors}/platforms.json`, "utf8"));
+  for (const c of p.parse_cases ?? []) seeds.push(c.input);
+  for (const c of p.match_cases ?? []) for (const v of [c.spec, c.candidate]) if (typeof v === "string") seeds.push(v);
+}
+if (target === "text") {
+  seeds.length = 0;
+  const cr = JSON.parse(readFileSync(`${vectors}/credentials.json`, "utf8"));
+  for (const c of cr.lookup_cases ?? []) for (const s of c.pull_secrets ?? []) seeds.push(JSON.stringify({ apiVersion: "v1", kind: "Secret", ...s }));
+  seeds.push('Bearer realm="https://auth.example.com/token",service="registry",scope="repository:a/b:pull"');
+  seeds.push('apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ntype: kubernetes.io/dockerconfigjson\nstringData:\n  .dockerconfigjson: |\n    {"auths": {}}\n');
 }
 let n = 0;
 for (const s of seeds) {
