@@ -285,13 +285,7 @@ impl Operation for BlobOp {
                 State::Streaming => self.fail(RegistryError::state(
                     "next() called while the body is being read",
                 )),
-                State::Done(r) => {
-                    return Step::Done(
-                        r.take().unwrap_or_else(|| {
-                            Err(RegistryError::state("next() called after Done"))
-                        }),
-                    )
-                }
+                State::Done(r) => return Step::Done(super::take_done(r)),
             }
         }
     }
@@ -488,13 +482,7 @@ impl Operation for BlobBytesOp {
                         self.state = BytesState::Done(Some(out));
                     }
                 },
-                BytesState::Done(done) => {
-                    return Step::Done(
-                        done.take().unwrap_or_else(|| {
-                            Err(RegistryError::state("next() called after Done"))
-                        }),
-                    )
-                }
+                BytesState::Done(done) => return Step::Done(super::take_done(done)),
             }
         }
     }

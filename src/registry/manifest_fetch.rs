@@ -151,7 +151,7 @@ impl<T> State<T> {
             }
         }
         match self {
-            State::Done(r) => Step::Done(take_done(r)),
+            State::Done(r) => Step::Done(super::take_done(r)),
             _ => Step::Done(Err(RegistryError::state("operation state lost"))),
         }
     }
@@ -340,7 +340,7 @@ impl Operation for ManifestOp {
                         self.state = State::Done(Some(out));
                     }
                 },
-                State::Done(r) => return Step::Done(take_done(r)),
+                State::Done(r) => return Step::Done(super::take_done(r)),
             }
         }
     }
@@ -352,11 +352,6 @@ impl Operation for ManifestOp {
     fn on_transport_error(&mut self, session: &mut Session, error: TransportError, now_ms: u64) {
         forward_transport(&mut self.state, session, error, now_ms);
     }
-}
-
-fn take_done<T>(r: &mut Option<Result<T, RegistryError>>) -> Result<T, RegistryError> {
-    r.take()
-        .unwrap_or_else(|| Err(RegistryError::state("next() called after Done")))
 }
 
 pub(crate) fn forward_response<T>(
@@ -526,7 +521,7 @@ impl Operation for HeadOp {
                         }
                     }
                 },
-                State::Done(r) => return Step::Done(take_done(r)),
+                State::Done(r) => return Step::Done(super::take_done(r)),
             }
         }
     }

@@ -248,3 +248,9 @@ pub(crate) fn registry_and_repo(
     }
     Ok((reference.domain().to_string(), reference.path().to_string()))
 }
+
+/// The result a finished operation holds, handed out once; a later `next()` is a driver error.
+pub(crate) fn take_done<T>(r: &mut Option<Result<T, RegistryError>>) -> Result<T, RegistryError> {
+    r.take()
+        .unwrap_or_else(|| Err(RegistryError::state("next() called after Done")))
+}

@@ -323,10 +323,7 @@ impl Operation for TagsOp {
                 return Step::Event(e);
             }
             if let Some(done) = &mut self.done {
-                return Step::Done(
-                    done.take()
-                        .unwrap_or_else(|| Err(RegistryError::state("next() called after Done"))),
-                );
+                return Step::Done(super::take_done(done));
             }
             let Some(x) = &mut self.exchange else {
                 match self.first(session) {
