@@ -219,6 +219,20 @@ pub(crate) fn go_lower_char(c: char) -> char {
         .unwrap_or(c)
 }
 
+/// Does lowering change this character (Go's `unicode.ToLower`)?
+pub(super) fn is_upper(c: char) -> bool {
+    go_lower_char(c) != c
+}
+
+pub(super) fn has_uppercase(s: &str) -> bool {
+    s.chars().any(is_upper)
+}
+
+/// Go's `strings.ToLower` (one rune at a time: no final-sigma rule, unlike `str::to_lowercase`).
+pub(crate) fn go_to_lower(s: &str) -> String {
+    s.chars().map(go_lower_char).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::go_lower_char;

@@ -51,7 +51,8 @@ pub use grammar::is_domain;
 
 use crate::digest::{Algorithm, Digest, DigestError};
 use grammar::{grammar_remainder, raw_domain_end, tag_production, Failure, Remainder};
-use lower::go_lower_char;
+pub(crate) use lower::go_to_lower;
+use lower::{has_uppercase, is_upper};
 use std::fmt;
 use std::ops::Range;
 
@@ -584,20 +585,6 @@ fn name_part(input: &str) -> &str {
         Some(i) => &before_digest[..last_slash + i],
         None => before_digest,
     }
-}
-
-/// Does lowering change this character (Go's `unicode.ToLower`)?
-fn is_upper(c: char) -> bool {
-    go_lower_char(c) != c
-}
-
-fn has_uppercase(s: &str) -> bool {
-    s.chars().any(is_upper)
-}
-
-/// Go's `strings.ToLower` (one rune at a time: no final-sigma rule, unlike `str::to_lowercase`).
-pub(crate) fn go_to_lower(s: &str) -> String {
-    s.chars().map(go_lower_char).collect()
 }
 
 #[cfg(test)]
