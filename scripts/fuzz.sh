@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs one cargo-fuzz target for a while, seeded from the shared conformance vectors.
+# Runs one cargo-fuzz target for a while, seeded from the conformance vectors (tests/vectors/).
 #
 #   scripts/fuzz.sh [TARGET] [SECONDS]      TARGET: reference (default) | policy | manifest |
 #                                           platform | text; SECONDS: 60
@@ -15,7 +15,7 @@ seconds="${2:-60}"
 cargo_fuzz_version="0.13.2"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-vectors="${PULLSPEC_VECTORS:-$root/../shared/vectors}"
+vectors="${PULLSPEC_VECTORS:-$root/tests/vectors}"
 lock="${PULLSPEC_BUILD_LOCK:-/tmp/pullspec-build.lock}"
 export RUSTC_BOOTSTRAP=1
 

@@ -1,4 +1,4 @@
-//! Conformance: every case of `shared/vectors/credentials.json`, table-driven.
+//! Conformance: every case of `tests/vectors/credentials.json`, table-driven.
 
 mod common;
 

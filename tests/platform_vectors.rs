@@ -1,4 +1,4 @@
-//! The shared conformance set `shared/vectors/platforms.json` (expected values from running
+//! The conformance set `tests/vectors/platforms.json` (expected values from running
 //! containerd/platforms v1.0.0-rc.4): every case must pass.
 
 mod common;

@@ -4,8 +4,8 @@
 //
 //   npm --prefix pkg run bench          (or: node tests/bench/references.mjs)
 //
-// Environment: PULLSPEC_VECTORS (folder of the shared vectors, default ../shared/vectors beside
-// the checkout), BENCH_SIZE (generated references, default 12000), BENCH_BUDGET_MS (per-input
+// Environment: PULLSPEC_VECTORS (folder of the conformance vectors, default tests/vectors in
+// this repository), BENCH_SIZE (generated references, default 12000), BENCH_BUDGET_MS (per-input
 // cutoff of the peer screening, default 50), BENCH_VERBOSE=1 (print every peer disagreement).
 //
 // Some peers are catastrophically slow on some invalid inputs (@codefresh-io/docker-reference's
@@ -26,7 +26,7 @@ import { performance } from "node:perf_hooks";
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
 const pkgDir = join(root, "pkg");
-const vectorsDir = process.env.PULLSPEC_VECTORS ?? join(root, "..", "shared", "vectors");
+const vectorsDir = process.env.PULLSPEC_VECTORS ?? join(root, "tests", "vectors");
 const SIZE = Number(process.env.BENCH_SIZE ?? 12000);
 const BUDGET_MS = Number(process.env.BENCH_BUDGET_MS ?? 50);
 const VERBOSE = process.env.BENCH_VERBOSE === "1";

@@ -3,12 +3,12 @@
 use serde_json::Value;
 use std::path::PathBuf;
 
-/// Loads `<name>` from the shared conformance vectors: `$PULLSPEC_VECTORS`, else
-/// `../shared/vectors` beside the checkout. Missing vectors fail the test loudly.
+/// Loads `<name>` from the conformance vectors: `$PULLSPEC_VECTORS`, else `tests/vectors/` in
+/// this repository (see its README). Missing vectors fail the test loudly.
 pub fn load_vectors(name: &str) -> Value {
     let dir = std::env::var_os("PULLSPEC_VECTORS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/vectors"));
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors"));
     let path = dir.join(name);
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read conformance vectors {}: {e}", path.display()));

@@ -56,7 +56,7 @@ function dir(name) {
 }
 
 // ---------------------------------------------------------------------------------------------
-describe("conformance vectors (shared/vectors/credentials.json)", () => {
+describe("conformance vectors (tests/vectors/credentials.json)", () => {
   test("glob cases through registryPatternMatches", () => {
     assert.ok(V.glob_match_cases.length > 0);
     for (const c of V.glob_match_cases) {

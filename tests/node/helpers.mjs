@@ -6,9 +6,9 @@ import { spawnSync } from "node:child_process";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 
-/** Loads a shared conformance vector file ($PULLSPEC_VECTORS or ../shared/vectors). */
+/** Loads a conformance vector file ($PULLSPEC_VECTORS, else tests/vectors/ in this repository). */
 export function vectors(name) {
-  const dir = process.env.PULLSPEC_VECTORS ?? join(root, "../shared/vectors");
+  const dir = process.env.PULLSPEC_VECTORS ?? join(root, "tests/vectors");
   return JSON.parse(readFileSync(join(dir, name), "utf8"));
 }
 
