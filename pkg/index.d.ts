@@ -10,6 +10,8 @@ export class PullspecError extends Error {
   readonly offset?: number;
   /** JSON path of the offending value in a document, e.g. `manifests[2].platform.architecture`. */
   readonly path?: string;
+  /** With `INVALID_ARGUMENT`: the option that was refused, e.g. `options.concurrency`. */
+  readonly option?: string;
   /** Extra fields of some codes (`expected`/`actual` of `DIGEST_MISMATCH`, ...). */
   readonly [field: string]: unknown;
   constructor(message: string, fields: { code: string; offset?: number; path?: string; [k: string]: unknown });
@@ -40,7 +42,10 @@ export type PullspecErrorCode =
   | PolicyErrorCode
   | import("./multiarch.js").MultiarchErrorCode
   | import("./auth.js").AuthErrorCode
+  /** An argument or option is not what the function documents (never silently defaulted). */
   | "INVALID_ARGUMENT"
+  /** A guarantee pullspec checks on itself did not hold (a bug: please report it). */
+  | "INTERNAL"
   | "INVALID_JSON"
   | "INVALID_STATE";
 

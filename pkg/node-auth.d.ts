@@ -42,11 +42,17 @@ export function loadKubeletConfig(options?: {
  * provider entry is used.
  *
  * The callback is synchronous (`spawnSync`) unless `options.async`, which returns Promises (use
- * `lookupAsync` then).
- * @param options.timeoutMs kill the plugin after this long (default 60000, the kubelet's minute).
+ * `lookupAsync` then). Prefer `async`: a synchronous call blocks the thread, and a plugin that
+ * exits but leaves a child holding its stdout makes it wait until `timeoutMs` (spawnSync waits
+ * for its pipes to close); the asynchronous one settles as soon as the plugin exits.
+ * @param options.timeoutMs kill the plugin (its whole process group) after this long and fail
+ * with `reason: "timeout"` at that moment, whatever its children do (default 60000, the
+ * kubelet's minute; a whole number of milliseconds from 1 to 2^31-1, else `INVALID_ARGUMENT`).
+ * A plugin that writes more than 4 MiB to stdout or stderr is killed the same way
+ * (`reason: "output"`).
  * @param options.env environment for the plugin instead of `process.env` (the provider's `env` still wins).
  * @throws (from the callback) PullspecError `PROVIDER_FAILED` with `provider`, `reason`
- * (`spawn`, `timeout`, `exit`), `exitCode` and the `stderr` tail; `PROVIDER_RESPONSE_INVALID`
+ * (`spawn`, `timeout`, `output`, `exit`), `exitCode` and the `stderr` tail; `PROVIDER_RESPONSE_INVALID`
  * when stdout is not JSON.
  * @example
  * keyring.addCredentialProvider(configYaml, execCredentialProvider("/usr/libexec/kubelet-plugins", configYaml));

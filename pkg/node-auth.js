@@ -6,6 +6,7 @@ import { spawnSync, spawn } from "node:child_process";
 import { join } from "node:path";
 import * as gen from "./gen/pullspec.js";
 import { PullspecError } from "./errors.js";
+import { invalid, optionsObject, timeoutOption } from "./args.js";
 import { Keyring } from "./auth.js";
 
 const HELPER_RUNNER = Symbol.for("pullspec.dockerCredentialHelper");
@@ -103,6 +104,9 @@ function settle(spec, file, timeoutMs, r) {
   if (r.error?.code === "ETIMEDOUT" || (r.timedOut ?? false)) {
     throw providerFailed(spec, file, "timeout", `did not answer within ${timeoutMs} ms`, { stderr: tail(r.stderr) });
   }
+  if (r.error?.code === "ENOBUFS" || (r.overflow ?? false)) {
+    throw providerFailed(spec, file, "output", `wrote more than ${MAX_OUTPUT} bytes and was stopped`);
+  }
   if (r.error) {
     throw providerFailed(spec, file, "spawn", `could not be run: ${r.error.code ?? ""} ${r.error.message}`.trim());
   }
@@ -118,16 +122,100 @@ function settle(spec, file, timeoutMs, r) {
 }
 
 /**
+ * Kills what is left of a plugin's process group (the plugin runs as its leader, so a shell
+ * script's `sleep` or any other child goes too). Nothing to do when the group is gone.
+ */
+function killGroup(pid) {
+  if (!pid) return;
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // ESRCH: the group has already exited.
+  }
+}
+
+/**
+ * Runs a plugin to completion without blocking: stdin written, stdout and stderr collected up to
+ * MAX_OUTPUT bytes each. Settles (spawnSync's result shape) when the plugin's output ends, and
+ * at the latest after `timeoutMs` or at the first byte past the cap, killing its whole process
+ * group then: a child that holds the pipes open cannot keep the caller waiting.
+ */
+function runPluginAsync(file, args, env, input, timeoutMs) {
+  return new Promise((resolve) => {
+    let child;
+    try {
+      child = spawn(file, args, { env, stdio: ["pipe", "pipe", "pipe"], detached: true });
+    } catch (error) {
+      resolve({ error });
+      return;
+    }
+    const out = { stdout: [], stderr: [], bytes: { stdout: 0, stderr: 0 } };
+    let status = null;
+    let signal = null;
+    let error = null;
+    let settled = false;
+    const finish = (extra = {}) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      killGroup(child.pid);
+      child.stdout.destroy();
+      child.stderr.destroy();
+      const text = (k) => Buffer.concat(out[k]).toString("utf8");
+      resolve({ status, signal, error, stdout: text("stdout"), stderr: text("stderr"), ...extra });
+    };
+    const timer = setTimeout(() => finish({ timedOut: true }), timeoutMs);
+    for (const k of ["stdout", "stderr"]) {
+      child[k].on("data", (chunk) => {
+        out.bytes[k] += chunk.length;
+        if (out.bytes[k] > MAX_OUTPUT) finish({ overflow: true });
+        else out[k].push(chunk);
+      });
+      child[k].on("error", () => {});
+    }
+    child.stdin.on("error", () => {});
+    child.on("error", (e) => {
+      error = e;
+      finish();
+    });
+    child.on("exit", (code, sig) => {
+      status = code;
+      signal = sig;
+      // The plugin is done; whatever it left running in its group only holds the pipes open.
+      killGroup(child.pid);
+    });
+    child.on("close", () => finish());
+    child.stdin.end(input);
+  });
+}
+
+/** The same, blocking (for `Keyring.lookup`): spawnSync's own timeout and cap, then the group. */
+function runPluginSync(file, args, env, input, timeoutMs) {
+  const r = spawnSync(file, args, {
+    input,
+    env,
+    encoding: "utf8",
+    timeout: timeoutMs,
+    killSignal: "SIGKILL",
+    maxBuffer: MAX_OUTPUT,
+    detached: true,
+  });
+  killGroup(r.pid);
+  return r;
+}
+
+/**
  * A provider callback for `keyring.addCredentialProvider` that runs the exec plugin as the
  * kubelet does: `binDir/<name> args...`, environment merged with the provider's `env`, the
  * CredentialProviderRequest JSON on stdin, the CredentialProviderResponse JSON from stdout.
  */
 export function execCredentialProvider(binDir, providerConfig, options = {}) {
   if (typeof binDir !== "string" || binDir === "") {
-    throw new PullspecError("execCredentialProvider needs the plugin directory", { code: "INVALID_ARGUMENT" });
+    throw invalid("execCredentialProvider needs the plugin directory", "binDir");
   }
+  options = optionsObject(options);
   const specs = providerSpecs(providerConfig);
-  const timeoutMs = options.timeoutMs ?? PROVIDER_TIMEOUT_MS;
+  const timeoutMs = timeoutOption(options.timeoutMs, "options.timeoutMs", PROVIDER_TIMEOUT_MS);
   return (request, context) => {
     const spec = pickSpec(specs, context);
     const file = join(binDir, spec.name);
@@ -136,46 +224,9 @@ export function execCredentialProvider(binDir, providerConfig, options = {}) {
     const input = typeof request === "string" ? request : JSON.stringify(request);
     const args = spec.args ?? [];
     if (options.async) {
-      return new Promise((resolve, reject) => {
-        let child;
-        try {
-          child = spawn(file, args, { env, stdio: ["pipe", "pipe", "pipe"] });
-        } catch (e) {
-          reject(providerFailed(spec, file, "spawn", `could not be run: ${e.message}`));
-          return;
-        }
-        let stdout = "";
-        let stderr = "";
-        let timedOut = false;
-        let spawnError = null;
-        const timer = setTimeout(() => {
-          timedOut = true;
-          child.kill("SIGKILL");
-        }, timeoutMs);
-        child.stdout.setEncoding("utf8").on("data", (d) => (stdout += d));
-        child.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
-        child.stdin.on("error", () => {});
-        child.on("error", (e) => (spawnError = e));
-        child.on("close", (status, signal) => {
-          clearTimeout(timer);
-          try {
-            resolve(settle(spec, file, timeoutMs, { status, signal, stdout, stderr, error: spawnError, timedOut }));
-          } catch (e) {
-            reject(e);
-          }
-        });
-        child.stdin.end(input);
-      });
+      return runPluginAsync(file, args, env, input, timeoutMs).then((r) => settle(spec, file, timeoutMs, r));
     }
-    const r = spawnSync(file, args, {
-      input,
-      env,
-      encoding: "utf8",
-      timeout: timeoutMs,
-      killSignal: "SIGKILL",
-      maxBuffer: MAX_OUTPUT,
-    });
-    return settle(spec, file, timeoutMs, r);
+    return settle(spec, file, timeoutMs, runPluginSync(file, args, env, input, timeoutMs));
   };
 }
 
@@ -189,19 +240,14 @@ export function dockerCredentialHelper(name, options = {}) {
     throw new PullspecError(`invalid credential helper name ${JSON.stringify(name)}`, { code: "INVALID_ARGUMENT" });
   }
   const program = `docker-credential-${name}`;
-  const timeoutMs = options.timeoutMs ?? HELPER_TIMEOUT_MS;
+  options = optionsObject(options);
+  const timeoutMs = timeoutOption(options.timeoutMs, "options.timeoutMs", HELPER_TIMEOUT_MS);
   return (serverUrl) => {
-    const r = spawnSync(program, ["get"], {
-      input: serverUrl,
-      env: options.env ?? process.env,
-      encoding: "utf8",
-      timeout: timeoutMs,
-      killSignal: "SIGKILL",
-      maxBuffer: MAX_OUTPUT,
-    });
+    const r = runPluginSync(program, ["get"], options.env ?? process.env, serverUrl, timeoutMs);
     const fail = (detail, extra = {}) =>
       new PullspecError(`${program} ${detail}`, { code: "HELPER_FAILED", helper: name, serverUrl, ...extra });
     if (r.error?.code === "ETIMEDOUT") throw fail(`did not answer within ${timeoutMs} ms`);
+    if (r.error?.code === "ENOBUFS") throw fail(`wrote more than ${MAX_OUTPUT} bytes and was stopped`);
     if (r.error?.code === "ENOENT") throw fail("is not on PATH");
     if (r.error) throw fail(`could not be run: ${r.error.message}`);
     if (r.status !== 0) {

@@ -23,7 +23,7 @@ export function pullOciLayout(
     platform?: PlatformLike;
     signal?: AbortSignal;
     onProgress?: (p: PullProgress) => void;
-    /** Layers downloaded at once (default 3). */
+    /** Layers downloaded at once: a whole number 1-64 (default 3); anything else is refused with `INVALID_ARGUMENT`. */
     concurrency?: number;
   },
 ): Promise<{

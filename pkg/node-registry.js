@@ -9,7 +9,8 @@ import https from "node:https";
 import { join } from "node:path";
 import { PullspecError } from "./errors.js";
 import { registerHasher } from "./runtime.js";
-import { progressTracker } from "./registry.js";
+import { progressTracker, concurrencyOption } from "./registry.js";
+import { invalid, optionsObject } from "./args.js";
 
 const NODE_ALGORITHMS = new Set(["sha256", "sha384", "sha512"]);
 
@@ -244,10 +245,11 @@ async function readIndex(path) {
  * kept when they match.
  */
 export async function pullOciLayout(client, image, options = {}) {
-  const { platform, output, onProgress, signal, concurrency = 3 } = options;
+  const { platform, output, onProgress, signal } = optionsObject(options);
   if (typeof output !== "string" || output === "") {
-    throw new PullspecError("pullOciLayout needs options.output (a directory)", { code: "INVALID_ARGUMENT" });
+    throw invalid("pullOciLayout needs options.output (a directory)", "options.output");
   }
+  const concurrency = concurrencyOption(options.concurrency);
   const resolution = await client.resolve(image, { platform, signal });
   const ref = resolution.reference;
   await mkdir(output, { recursive: true });
@@ -297,6 +299,10 @@ export async function pullOciLayout(client, image, options = {}) {
     signal?.removeEventListener("abort", onAbort);
   }
   if (failure) throw failure.e;
+  // index.json names the layers: it is written only when every one of them is in the layout.
+  if (written.length !== layers.length) {
+    throw new PullspecError(`pull of ${image} finished with ${written.length} of ${layers.length} layers`, { code: "INTERNAL" });
+  }
 
   const annotations = { [CONTAINERD_NAME]: ref.normalized };
   annotations[REF_NAME] = ref.tag ?? ref.digest ?? "latest";

@@ -58,15 +58,15 @@ export interface RegistryClientOptions {
   insecureRegistries?: string[];
   /** `User-Agent` (default `pullspec/<version>`; browsers may drop it). */
   userAgent?: string;
-  /** Tries per request (default 4) and backoff (full jitter, ceiling doubling from `baseDelayMs` 500 to `maxDelayMs` 10 000); `Retry-After` is honoured up to `retryAfterCapMs` (60 000). */
+  /** Tries per request (default 4; a whole number 1-100) and backoff (full jitter, ceiling doubling from `baseDelayMs` 500 to `maxDelayMs` 10 000); `Retry-After` is honoured up to `retryAfterCapMs` (60 000). Delays are whole milliseconds, 0 to 2^31-1. Any other value is refused with `INVALID_ARGUMENT`. */
   retry?: { attempts?: number; baseDelayMs?: number; maxDelayMs?: number; retryAfterCapMs?: number };
   /** Retry, redirect, rate-limit and tags-page events of every operation. */
   onEvent?: (event: RegistryEvent) => void;
-  /** A request yielding neither headers nor body bytes for this long fails as a timeout (retried). Default 60 000. */
+  /** A request yielding neither headers nor body bytes for this long fails as a timeout (retried). Default 60 000; a whole number of milliseconds from 1 to 2^31-1, anything else (0, -1, NaN, a string) is refused with `INVALID_ARGUMENT`. */
   timeoutMs?: number;
   /** Base URL overrides per registry domain (mirrors): `{ "docker.io": "https://mirror.example" }`. */
   endpoints?: Record<string, string>;
-  /** Seed of the backoff jitter (default random). */
+  /** Seed of the backoff jitter (default random; a whole number >= 0). */
   seed?: number;
 }
 
@@ -192,11 +192,16 @@ export class RegistryClient {
 
   /** The tags of a repository as the pages arrive (`Link` pagination followed on the same origin). */
   tags(repository: string, options?: OperationOptions & { pageSize?: number; maxPages?: number }): AsyncIterable<string>;
+  // pageSize and maxPages: whole numbers >= 1 when given.
 
   /** Every tag of a repository. */
   tagsList(repository: string, options?: OperationOptions & { pageSize?: number; maxPages?: number }): Promise<string[]>;
 
-  /** `resolve`, then every layer (`concurrency` at a time, default 3), all verified before anything is returned. */
+  /**
+   * `resolve`, then every layer (`concurrency` at a time: a whole number 1-64, default 3), all
+   * verified before anything is returned: the promise resolves only with every layer's bytes.
+   * Numeric options out of their range are refused with `INVALID_ARGUMENT` (`option` names it).
+   */
   pull(
     image: string,
     options?: OperationOptions & { platform?: PlatformLike; mode?: MatchMode; onProgress?: (p: PullProgress) => void; concurrency?: number },

@@ -5,29 +5,51 @@
 // results, sinks per method. Types: registry.d.ts.
 import * as gen from "./gen/pullspec.js";
 import { PullspecError } from "./errors.js";
+import { invalid, requireString, integerOption, timeoutOption, optionsObject } from "./args.js";
 import { hashing } from "./runtime.js";
 import { drive, linked, MemorySink, StreamSink, wasmHasher } from "./registry-driver.js";
 
 /** A request that yields neither headers nor body bytes for this long fails (`timeout`, retried). */
 const DEFAULT_TIMEOUT_MS = 60_000;
 
-function invalid(message) {
-  return new PullspecError(message, { code: "INVALID_ARGUMENT" });
-}
+/** Most layers downloaded at once by `pull` (and `pullOciLayout`); the default is 3. */
+export const MAX_CONCURRENCY = 64;
+const DEFAULT_CONCURRENCY = 3;
 
-function requireString(value, what) {
-  if (typeof value !== "string") {
-    throw invalid(`${what} must be a string, got ${value === null ? "null" : typeof value}`);
-  }
-}
+/** A blob size option: a whole number of bytes (absent: asked of the registry with HEAD). */
+const sizeOption = (value, name) => integerOption(value, name, { min: 0, max: Number.MAX_SAFE_INTEGER, fallback: undefined });
+
+/** `options.concurrency` of a pull: 1 to MAX_CONCURRENCY layers at a time. */
+export const concurrencyOption = (value) =>
+  integerOption(value, "options.concurrency", { min: 1, max: MAX_CONCURRENCY, fallback: DEFAULT_CONCURRENCY });
 
 function descriptorOf(digest, options, what = "digest") {
   if (digest !== null && typeof digest === "object") {
     requireString(digest.digest, `${what}.digest`);
-    return { digest: digest.digest, size: digest.size ?? options?.size, mediaType: digest.mediaType };
+    const size = sizeOption(digest.size, `${what}.size`) ?? sizeOption(options?.size, "options.size");
+    return { digest: digest.digest, size, mediaType: digest.mediaType };
   }
   requireString(digest, what);
-  return { digest, size: options?.size, mediaType: undefined };
+  return { digest, size: sizeOption(options?.size, "options.size"), mediaType: undefined };
+}
+
+/** The session's `retry` options, each checked (the core would read NaN as "absent"). */
+function retryOptions(retry) {
+  const r = optionsObject(retry, "options.retry");
+  const delay = (v, name) => integerOption(v, `options.retry.${name}`, { min: 0, max: 2 ** 31 - 1, fallback: undefined });
+  return {
+    ...r,
+    attempts: integerOption(r.attempts, "options.retry.attempts", { min: 1, max: 100, fallback: undefined }),
+    baseDelayMs: delay(r.baseDelayMs, "baseDelayMs"),
+    maxDelayMs: delay(r.maxDelayMs, "maxDelayMs"),
+    retryAfterCapMs: delay(r.retryAfterCapMs, "retryAfterCapMs"),
+  };
+}
+
+/** `pageSize` and `maxPages` of the tag listings. */
+function pageOptions(options) {
+  const page = (v, name) => integerOption(v, `options.${name}`, { min: 1, max: 2 ** 31 - 1, fallback: undefined });
+  return [page(options.pageSize, "pageSize"), page(options.maxPages, "maxPages")];
 }
 
 function platformSpec(platform) {
@@ -37,7 +59,10 @@ function platformSpec(platform) {
   throw invalid(`platform must be a string (os/arch[/variant]) or a platform object, got ${typeof platform}`);
 }
 
-/** Runs `fn` over `items` with at most `limit` at a time; the first failure aborts the rest. */
+/**
+ * Runs `fn` over `items` with at most `limit` (a whole number >= 1) at a time; the first failure
+ * aborts the rest. Resolves only when every item has its result.
+ */
 async function mapLimit(items, limit, fn) {
   const out = new Array(items.length);
   let next = 0;
@@ -54,6 +79,7 @@ async function mapLimit(items, limit, fn) {
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
   if (failed) throw failed.e;
+  if (next < items.length) throw new PullspecError("a download queue stopped early", { code: "INTERNAL" });
   return out;
 }
 
@@ -74,21 +100,23 @@ export class RegistryClient {
   rateLimit = null;
 
   constructor(options = {}) {
-    const { keyring, fetch, insecureRegistries, userAgent, retry, onEvent, timeoutMs, endpoints, seed } = options ?? {};
+    const { keyring, fetch, insecureRegistries, userAgent, retry, onEvent, timeoutMs, endpoints, seed } =
+      optionsObject(options);
     if (fetch !== undefined && typeof fetch !== "function") throw invalid("fetch must be a function");
     if (keyring !== undefined && keyring !== null && typeof keyring.lookupAsync !== "function") {
       throw invalid("keyring must be a Keyring");
     }
     this.#keyring = keyring ?? null;
     this.#fetch = fetch ?? globalThis.fetch.bind(globalThis);
-    this.#timeoutMs = timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#timeoutMs = timeoutOption(timeoutMs, "options.timeoutMs", DEFAULT_TIMEOUT_MS);
     this.#onEvent = typeof onEvent === "function" ? onEvent : null;
     this.#session = new gen.RegistrySession({
       userAgent,
       insecure: insecureRegistries ?? [],
       endpoints: Object.entries(endpoints ?? {}),
-      retry: retry ?? {},
-      seed: seed ?? Math.floor(Math.random() * 2 ** 32),
+      retry: retryOptions(retry),
+      seed: integerOption(seed, "options.seed", { min: 0, max: Number.MAX_SAFE_INTEGER, fallback: undefined }) ??
+        Math.floor(Math.random() * 2 ** 32),
     });
   }
 
@@ -131,18 +159,21 @@ export class RegistryClient {
 
   /** `GET /v2/`: the API version and how the registry wants to be authenticated. */
   async ping(registry, options = {}) {
+    options = optionsObject(options);
     requireString(registry, "registry");
     return drive(this.#session.ping(registry), this.#context(options));
   }
 
   /** The verified manifest (or index) an image reference names. */
   async manifest(image, options = {}) {
+    options = optionsObject(options);
     await this.#prepare(image);
     return drive(this.#session.manifest(image), this.#context(options));
   }
 
   /** Resolves an image for a platform the way containerd does; every step in `explanation`. */
   async resolve(image, options = {}) {
+    options = optionsObject(options);
     await this.#prepare(image);
     const op = this.#session.resolve(image, platformSpec(options.platform), options.mode ?? undefined);
     return drive(op, this.#context(options));
@@ -150,6 +181,7 @@ export class RegistryClient {
 
   /** `HEAD` of a blob: `{ digest, size, mediaType }`. */
   async blobHead(image, digest, options = {}) {
+    options = optionsObject(options);
     await this.#prepare(image);
     requireString(digest, "digest");
     return drive(this.#session.blobHead(image, digest), this.#context(options));
@@ -166,6 +198,7 @@ export class RegistryClient {
    * Resolves with `{ digest, size, resumes, restarts }`.
    */
   async blobInto(image, digest, sink, options = {}) {
+    options = optionsObject(options);
     await this.#prepare(image);
     const d = descriptorOf(digest, options);
     const size = await this.#size(image, d, options);
@@ -175,6 +208,7 @@ export class RegistryClient {
 
   /** A blob's bytes, verified (digest and size) before they are returned. */
   async blob(image, digest, options = {}) {
+    options = optionsObject(options);
     await this.#prepare(image);
     const d = descriptorOf(digest, options);
     const size = await this.#size(image, d, options);
@@ -188,6 +222,7 @@ export class RegistryClient {
    * closes: on a digest or size mismatch it errors at the end instead of closing.
    */
   blobStream(image, digest, options = {}) {
+    options = optionsObject(options);
     const d = descriptorOf(digest, options);
     const controller = linked(options.signal);
     let sink;
@@ -214,8 +249,10 @@ export class RegistryClient {
 
   /** The tags of a repository, page by page as they arrive. */
   async *tags(repository, options = {}) {
+    options = optionsObject(options);
+    const [pageSize, maxPages] = pageOptions(options);
     await this.#prepare(repository);
-    const op = this.#session.tags(repository, options.pageSize ?? undefined, options.maxPages ?? undefined, false);
+    const op = this.#session.tags(repository, pageSize, maxPages, false);
     const controller = linked(options.signal);
     const queue = [];
     let wake = null;
@@ -256,8 +293,10 @@ export class RegistryClient {
 
   /** Every tag of a repository, in an array. */
   async tagsList(repository, options = {}) {
+    options = optionsObject(options);
+    const [pageSize, maxPages] = pageOptions(options);
     await this.#prepare(repository);
-    const op = this.#session.tags(repository, options.pageSize ?? undefined, options.maxPages ?? undefined, false);
+    const op = this.#session.tags(repository, pageSize, maxPages, false);
     return (await drive(op, this.#context(options))).tags;
   }
 
@@ -266,18 +305,27 @@ export class RegistryClient {
    * `concurrency` at a time, 3 by default). Nothing is returned unless everything verified.
    */
   async pull(image, options = {}) {
+    options = optionsObject(options);
+    const concurrency = concurrencyOption(options.concurrency);
     const controller = linked(options.signal);
     try {
       const opts = { ...options, signal: controller.signal };
       const resolution = await this.resolve(image, opts);
       const layers = resolution.layers;
       const progress = progressTracker(layers, options.onProgress);
-      const bytes = await mapLimit(layers, options.concurrency ?? 3, (d) =>
+      const bytes = await mapLimit(layers, concurrency, (d) =>
         this.blob(image, d, { ...opts, onProgress: progress }).catch((e) => {
           controller.abort(e);
           throw e;
         }),
       );
+      // The promise above: every layer arrived and verified. Checked again here, because a pull
+      // that resolves must never be missing a layer, whatever happens above.
+      if (bytes.length !== layers.length || bytes.some((b) => !(b instanceof Uint8Array))) {
+        throw new PullspecError(`pull of ${image} finished without all of its ${layers.length} layers`, {
+          code: "INTERNAL",
+        });
+      }
       return {
         resolution,
         config: resolution.config,
