@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod digest;
 pub mod error;
+pub mod k8s;
 pub mod manifest;
 pub mod media_type;
 pub mod platform;
@@ -14,6 +15,7 @@ pub mod reference;
 pub mod registry;
 pub mod select;
 pub mod sort;
+pub mod text;
 pub mod yaml;
 
 #[cfg(target_arch = "wasm32")]

@@ -10,6 +10,7 @@
 pub mod auth;
 pub mod error;
 pub mod json;
+pub mod k8s;
 pub mod manifest;
 pub mod platform;
 pub mod policy;

@@ -38,7 +38,7 @@ mod json;
 pub mod positions;
 mod validate;
 
-pub use json::Json;
+pub use json::{child_path, index_path, Json};
 pub(crate) use json::{parse_value, parse_value_bytes};
 
 use crate::digest::{Algorithm, Digest, DigestError};

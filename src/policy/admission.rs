@@ -7,10 +7,11 @@
 //! values; anything not shaped like a pod spec is an error with its JSON path, never a panic.
 
 use super::{PolicyError, PullPolicy};
+use crate::k8s::walk::{check_lists, get, kind_of, path_text, pod_spec_path, Lookup};
+use crate::yaml::spans::Step;
 use serde_json::Value;
 
-/// The pod-spec lists the admission controller visits, in upstream's order.
-pub const CONTAINER_LISTS: [&str; 3] = ["initContainers", "containers", "ephemeralContainers"];
+pub use crate::k8s::walk::CONTAINER_LISTS;
 
 /// The admission operations that matter here.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,9 +83,10 @@ pub fn admit(req: &AdmissionRequest<'_>) -> Result<AdmissionOutcome, PolicyError
         });
     }
     let mut object = req.object.clone();
-    let (prefix, pointer) = locate_pod_spec(&object)?;
+    let spec_path = locate_pod_spec(&object)?;
+    let prefix = path_text(spec_path);
     let mut changed = Vec::new();
-    if let Some(spec) = object.pointer_mut(&pointer) {
+    if let Some(spec) = get_mut(&mut object, spec_path) {
         for list in CONTAINER_LISTS {
             let Some(items) = spec.get_mut(list) else {
                 continue;
@@ -94,7 +96,7 @@ pub fn admit(req: &AdmissionRequest<'_>) -> Result<AdmissionOutcome, PolicyError
             };
             for (i, c) in items.iter_mut().enumerate() {
                 if let Some(c) = c.as_object_mut() {
-                    let path = format!("{prefix}{list}[{i}].imagePullPolicy");
+                    let path = format!("{}.imagePullPolicy", child(&prefix, list, i));
                     if c.get("imagePullPolicy").and_then(Value::as_str) != Some("Always") {
                         changed.push(path);
                     }
@@ -201,15 +203,16 @@ pub fn visit_containers(
     object: &Value,
     mut f: impl FnMut(&str, &serde_json::Map<String, Value>),
 ) -> Result<(), PolicyError> {
-    let (prefix, pointer) = locate_pod_spec(object)?;
-    let Some(spec) = object.pointer(&pointer) else {
+    let spec_path = locate_pod_spec(object)?;
+    let Some(spec) = get(object, spec_path) else {
         return Err(PolicyError::PodSpecNotFound);
     };
+    let prefix = path_text(spec_path);
     for list in CONTAINER_LISTS {
         if let Some(items) = spec.get(list).and_then(Value::as_array) {
             for (i, c) in items.iter().enumerate() {
                 if let Some(c) = c.as_object() {
-                    f(&format!("{prefix}{list}[{i}]"), c);
+                    f(&child(&prefix, list, i), c);
                 }
             }
         }
@@ -217,65 +220,34 @@ pub fn visit_containers(
     Ok(())
 }
 
-/// Finds the pod spec: returns its JSON path prefix for messages (`spec.`) and its JSON pointer.
-fn locate_pod_spec(object: &Value) -> Result<(String, String), PolicyError> {
-    const CANDIDATES: [(&str, &str); 4] = [
-        ("", ""),
-        ("spec.", "/spec"),
-        ("spec.template.spec.", "/spec/template/spec"),
-        (
-            "spec.jobTemplate.spec.template.spec.",
-            "/spec/jobTemplate/spec/template/spec",
-        ),
-    ];
+/// `prefix.list[i]` (`list[i]` for a bare pod spec).
+fn child(prefix: &str, list: &str, i: usize) -> String {
+    crate::manifest::index_path(&crate::manifest::child_path(prefix, list), i)
+}
+
+/// The path of the object's pod spec (by kind, else by shape: the shared walker of
+/// [`crate::k8s::walk`]), its container lists checked.
+fn locate_pod_spec(object: &Value) -> Result<&'static [Step<'static>], PolicyError> {
     if !object.is_object() {
         return Err(PolicyError::PodSpecInvalid {
             path: "$".into(),
-            problem: format!("expected an object, found {}", kind(object)),
+            problem: format!("expected an object, found {}", kind_of(object)),
         });
     }
-    for (prefix, pointer) in CANDIDATES {
-        let Some(spec) = object.pointer(pointer).and_then(Value::as_object) else {
-            continue;
-        };
-        if !CONTAINER_LISTS.iter().any(|l| spec.contains_key(*l)) {
-            continue;
-        }
-        for list in CONTAINER_LISTS {
-            match spec.get(list) {
-                None | Some(Value::Null) => {}
-                Some(Value::Array(items)) => {
-                    for (i, c) in items.iter().enumerate() {
-                        if !c.is_object() {
-                            return Err(PolicyError::PodSpecInvalid {
-                                path: format!("{prefix}{list}[{i}]"),
-                                problem: format!("expected a container object, found {}", kind(c)),
-                            });
-                        }
-                    }
-                }
-                Some(other) => {
-                    return Err(PolicyError::PodSpecInvalid {
-                        path: format!("{prefix}{list}"),
-                        problem: format!("expected a list of containers, found {}", kind(other)),
-                    })
-                }
-            }
-        }
-        return Ok((prefix.to_string(), pointer.to_string()));
-    }
-    Err(PolicyError::PodSpecNotFound)
+    let path = pod_spec_path(object, Lookup::ByKindOrShape).ok_or(PolicyError::PodSpecNotFound)?;
+    let spec = get(object, path)
+        .and_then(Value::as_object)
+        .ok_or(PolicyError::PodSpecNotFound)?;
+    check_lists(spec, path)?;
+    Ok(path)
 }
 
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
+/// The value at `path`, mutably.
+fn get_mut<'v>(v: &'v mut Value, path: &[Step<'_>]) -> Option<&'v mut Value> {
+    path.iter().try_fold(v, |v, step| match step {
+        Step::Key(k) => v.get_mut(*k),
+        Step::Index(i) => v.get_mut(*i),
+    })
 }
 
 #[cfg(test)]

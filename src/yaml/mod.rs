@@ -44,8 +44,11 @@ use serde_json::{Map, Number, Value};
 use std::fmt;
 
 mod parser;
+pub mod spans;
 
-use parser::load;
+use parser::{load, load_documents};
+use spans::Spans;
+use std::ops::Range;
 
 /// Deepest nesting of sequences and mappings accepted (serde_json's own limit).
 pub const MAX_DEPTH: usize = 128;
@@ -120,6 +123,28 @@ pub fn parse_yaml_documents(text: &str) -> Result<Vec<Value>, YamlError> {
 /// [`parse_yaml_documents`], keeping what was read of the failing document.
 pub fn parse_yaml_documents_partial(text: &str) -> Result<Vec<Value>, PartialParse> {
     Ok(load(text, false)?.into_iter().flatten().collect())
+}
+
+/// One document of a stream, read with [`parse_documents_with_spans`].
+#[derive(Clone, Debug)]
+pub struct Document {
+    /// Its value (`null` for an empty document; for a failed one, what was read before the
+    /// problem, or `null`).
+    pub value: Value,
+    /// Where each of its nodes stands in the text ([`Spans::None`] for a failed document).
+    pub spans: Spans,
+    /// Byte range of the document in the text, from its `---` or first content.
+    pub range: Range<usize>,
+    /// Why it is not YAML, when it is not.
+    pub error: Option<YamlError>,
+}
+
+/// Every document of a stream (empty ones included, so that indexes match the stream), each
+/// with the spans of its nodes. A document that is not YAML carries its error and reading goes
+/// on at the next `---` line: a syntax error hides nothing after it. JSON is read too (as
+/// YAML's flow style; a JSON text is one document).
+pub fn parse_documents_with_spans(text: &str) -> Vec<Document> {
+    load_documents(text)
 }
 
 /// JSON text when it parses as JSON, else one YAML document (YAML's errors are reported).

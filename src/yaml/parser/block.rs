@@ -2,6 +2,11 @@
 
 use super::*;
 
+/// Where a key is written: its scalar's span when recorded, else from its start to `end`.
+pub(super) fn key_range(cand: &Candidate, end: usize) -> Range<usize> {
+    cand.node.spans.range().unwrap_or(cand.start..end)
+}
+
 impl<'t> Parser<'t> {
     /// A block mapping whose keys sit at column `m`; `first` is its first key when already read.
     pub(super) fn block_map(
@@ -13,18 +18,18 @@ impl<'t> Parser<'t> {
         let start = first.as_ref().map_or(self.pos, |c| c.start);
         self.enter(start)?;
         self.anchor_open(props.anchor);
-        let mut map = Map::new();
-        let mut merges = Vec::new();
-        let (mut nodes, mut height) = (1usize, 1usize);
-        let r = self.block_map_entries(m, first, &mut map, &mut merges, &mut nodes, &mut height);
+        let mut b = MapBuilder::new();
+        let r = self.block_map_entries(m, first, &mut b);
         self.depth -= 1;
-        let value = merged(map, merges);
+        let spans = b.spans(self.record, start);
+        let value = b.value();
         match r {
             Ok(()) => {
                 let node = Node {
                     value,
-                    nodes,
-                    height,
+                    nodes: b.nodes,
+                    height: b.height,
+                    spans,
                 };
                 self.anchor_done(props.anchor, &node);
                 Ok(node)
@@ -40,17 +45,14 @@ impl<'t> Parser<'t> {
         &mut self,
         m: usize,
         mut first: Option<Candidate>,
-        map: &mut Map<String, Value>,
-        merges: &mut Vec<Value>,
-        nodes: &mut usize,
-        height: &mut usize,
+        b: &mut MapBuilder,
     ) -> Res<()> {
         let mi = m as isize;
         loop {
             // The key: already read, explicit (`? key`), empty (`: value`) or one on this line.
             let key_start = first.as_ref().map_or(self.pos, |c| c.start);
-            let key = if let Some(cand) = first.take() {
-                self.key_of(&cand)?
+            let (key, key_range) = if let Some(cand) = first.take() {
+                (self.key_of(&cand)?, key_range(&cand, self.pos))
             } else if self.at_indicator(b'?') {
                 self.pos += 1;
                 let ctx = Ctx {
@@ -69,26 +71,20 @@ impl<'t> Parser<'t> {
                     multiline: false,
                 };
                 let key = self.key_of(&cand)?;
+                let range = key_range(&cand, self.pos);
                 self.skip_lines();
                 if !(self.col(self.pos) == m && self.at_indicator(b':')) {
                     // No value: the key maps to null.
-                    self.insert(
-                        map,
-                        merges,
-                        key,
-                        Node::scalar(Value::Null),
-                        key_start,
-                        nodes,
-                        height,
-                    )?;
+                    let empty = self.leaf(Value::Null, range.end..range.end);
+                    self.insert(b, key, range, empty, key_start)?;
                     if self.block_map_next(m)? {
                         continue;
                     }
                     return Ok(());
                 }
-                key
+                (key, range)
             } else if self.at_indicator(b':') {
-                Key::Text("null".into())
+                (Key::Text("null".into()), self.pos..self.pos)
             } else {
                 let props = self.props()?;
                 let cand = self.candidate(props, key_start, mi, false)?;
@@ -101,7 +97,7 @@ impl<'t> Parser<'t> {
                         self.fail(self.pos, "mapping values are not allowed in this context")
                     );
                 }
-                self.key_of(&cand)?
+                (self.key_of(&cand)?, key_range(&cand, self.pos))
             };
             // At `:`; the value follows. After a `:` that starts its line (an explicit value), a
             // block collection may start on the same line.
@@ -116,12 +112,12 @@ impl<'t> Parser<'t> {
                 Ok(v) => v,
                 Err(mut f) => {
                     if let (Some(p), Key::Text(k)) = (f.partial.take(), &key) {
-                        map.insert(k.clone(), p);
+                        b.map.insert(k.clone(), p);
                     }
                     return Err(f);
                 }
             };
-            self.insert(map, merges, key, value, key_start, nodes, height)?;
+            self.insert(b, key, key_range, value, key_start)?;
             if !self.block_map_next(m)? {
                 return Ok(());
             }
@@ -150,26 +146,35 @@ impl<'t> Parser<'t> {
     }
 
     /// Adds an entry (or a merge source) to a mapping.
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn insert(
         &mut self,
-        map: &mut Map<String, Value>,
-        merges: &mut Vec<Value>,
+        b: &mut MapBuilder,
         key: Key,
+        key_range: Range<usize>,
         value: Node,
         key_start: usize,
-        nodes: &mut usize,
-        height: &mut usize,
     ) -> Res<()> {
-        *nodes = nodes.saturating_add(1).saturating_add(value.nodes);
-        *height = (*height).max(value.height + 1);
+        b.nodes = b.nodes.saturating_add(1).saturating_add(value.nodes);
+        b.height = b.height.max(value.height + 1);
         match key {
-            Key::Merge => merges.push(value.value),
+            Key::Merge => {
+                b.merges.push(value.value);
+                if self.record {
+                    b.merge_spans.push(value.spans);
+                }
+            }
             Key::Text(k) => {
-                if map.contains_key(&k) {
+                if b.map.contains_key(&k) {
                     return Err(self.fail(key_start, format!("duplicate mapping key {k:?}")));
                 }
-                map.insert(k, value.value);
+                if self.record {
+                    b.entries.push(Entry {
+                        key: k.clone(),
+                        key_range,
+                        value: value.spans,
+                    });
+                }
+                b.map.insert(k, value.value);
             }
         }
         Ok(())
@@ -181,6 +186,7 @@ impl<'t> Parser<'t> {
         self.enter(start)?;
         self.anchor_open(props.anchor);
         let mut items = Vec::new();
+        let mut item_spans = Vec::new();
         let (mut nodes, mut height) = (1usize, 1usize);
         // At the key's own column (`key:\n- a`), the mapping goes on after the sequence.
         let in_map_value = s as isize <= parent;
@@ -197,6 +203,9 @@ impl<'t> Parser<'t> {
                     nodes = nodes.saturating_add(item.nodes);
                     height = height.max(item.height + 1);
                     items.push(item.value);
+                    if self.record {
+                        item_spans.push(item.spans);
+                    }
                 }
                 Err(mut f) => {
                     if let Some(p) = f.partial.take() {
@@ -226,12 +235,25 @@ impl<'t> Parser<'t> {
         };
         self.depth -= 1;
         let value = Value::Array(items);
+        let spans = if self.record {
+            let end = item_spans
+                .iter()
+                .filter_map(Spans::range)
+                .map(|r| r.end)
+                .max()
+                .unwrap_or(start + 1)
+                .max(start + 1);
+            Spans::Seq(start..end, item_spans)
+        } else {
+            Spans::None
+        };
         match r {
             Ok(()) => {
                 let node = Node {
                     value,
                     nodes,
                     height,
+                    spans,
                 };
                 self.anchor_done(props.anchor, &node);
                 Ok(node)

@@ -10,28 +10,33 @@ impl<'t> Parser<'t> {
         self.enter(start)?;
         self.pos += 1;
         let mut items = Vec::new();
-        let mut map = Map::new();
-        let mut merges = Vec::new();
-        let (mut nodes, mut height) = (1usize, 1usize);
-        let r = self.flow_entries(
-            is_map,
-            &mut items,
-            &mut map,
-            &mut merges,
-            &mut nodes,
-            &mut height,
-        );
+        let mut b = MapBuilder::new();
+        let r = self.flow_entries(is_map, &mut items, &mut b);
         self.depth -= 1;
-        let value = if is_map {
-            merged(map, merges)
+        let (value, spans) = if is_map {
+            let spans = b.spans(self.record, start);
+            (b.value(), spans)
         } else {
-            Value::Array(items)
+            let (values, spans): (Vec<Value>, Vec<Spans>) = items.into_iter().unzip();
+            let spans = if self.record {
+                Spans::Seq(start..start, spans)
+            } else {
+                Spans::None
+            };
+            (Value::Array(values), spans)
+        };
+        // The collection's text runs to its closing bracket.
+        let spans = match spans {
+            Spans::Map(_, e) => Spans::Map(start..self.pos, e),
+            Spans::Seq(_, i) => Spans::Seq(start..self.pos, i),
+            other => other,
         };
         match r {
             Ok(()) => Ok(Node {
                 value,
-                nodes,
-                height,
+                nodes: b.nodes,
+                height: b.height,
+                spans,
             }),
             Err(mut f) => {
                 f.partial = Some(value);
@@ -43,11 +48,8 @@ impl<'t> Parser<'t> {
     fn flow_entries(
         &mut self,
         is_map: bool,
-        items: &mut Vec<Value>,
-        map: &mut Map<String, Value>,
-        merges: &mut Vec<Value>,
-        nodes: &mut usize,
-        height: &mut usize,
+        items: &mut Vec<(Value, Spans)>,
+        b: &mut MapBuilder,
     ) -> Res<()> {
         let close = if is_map { b'}' } else { b']' };
         loop {
@@ -71,7 +73,7 @@ impl<'t> Parser<'t> {
             }
             let key = if explicit && matches!(self.peek(), b',' | b']' | b'}' | b':') {
                 Ok(Candidate {
-                    node: Node::scalar(Value::Null),
+                    node: self.leaf(Value::Null, self.pos..self.pos),
                     style: Some(Style::Plain),
                     start: self.pos,
                     multiline: false,
@@ -83,7 +85,7 @@ impl<'t> Parser<'t> {
                 Ok(k) => k,
                 Err(mut f) => {
                     if let (false, Some(p)) = (is_map, f.partial.take()) {
-                        items.push(p);
+                        items.push((p, Spans::None));
                     }
                     return Err(f);
                 }
@@ -95,26 +97,27 @@ impl<'t> Parser<'t> {
                     || is_flow(self.at(self.pos + 1))
                     || json_like);
             if !pair && !is_map && !explicit {
-                *nodes = nodes.saturating_add(key.node.nodes);
-                *height = (*height).max(key.node.height + 1);
-                items.push(key.node.value);
+                b.nodes = b.nodes.saturating_add(key.node.nodes);
+                b.height = b.height.max(key.node.height + 1);
+                items.push((key.node.value, key.node.spans));
                 self.flow_separator(close, is_map)?;
                 continue;
             }
             let k = self.key_of(&key)?;
+            let k_range = super::block::key_range(&key, self.pos);
             let value = if !pair {
-                Node::scalar(Value::Null)
+                self.leaf(Value::Null, k_range.end..k_range.end)
             } else {
                 self.pos += 1;
                 self.skip_lines();
                 if matches!(self.peek(), b',' | b']' | b'}') {
-                    Node::scalar(Value::Null)
+                    self.leaf(Value::Null, self.pos..self.pos)
                 } else {
                     match self.flow_node() {
                         Ok(v) => v.node,
                         Err(mut f) => {
                             if let (true, Some(p), Key::Text(k)) = (is_map, f.partial.take(), &k) {
-                                map.insert(k.clone(), p);
+                                b.map.insert(k.clone(), p);
                             }
                             return Err(f);
                         }
@@ -122,24 +125,15 @@ impl<'t> Parser<'t> {
                 }
             };
             if is_map {
-                self.insert(map, merges, k, value, entry_start, nodes, height)?;
+                self.insert(b, k, k_range, value, entry_start)?;
             } else {
                 // `[k: v]`: a one-pair mapping.
-                let mut pair_map = Map::new();
-                let mut pair_merges = Vec::new();
-                let (mut n, mut h) = (1usize, 1usize);
-                self.insert(
-                    &mut pair_map,
-                    &mut pair_merges,
-                    k,
-                    value,
-                    entry_start,
-                    &mut n,
-                    &mut h,
-                )?;
-                *nodes = nodes.saturating_add(n);
-                *height = (*height).max(h + 1);
-                items.push(merged(pair_map, pair_merges));
+                let mut pair = MapBuilder::new();
+                self.insert(&mut pair, k, k_range, value, entry_start)?;
+                b.nodes = b.nodes.saturating_add(pair.nodes);
+                b.height = b.height.max(pair.height + 1);
+                let spans = pair.spans(self.record, entry_start);
+                items.push((pair.value(), spans));
             }
             self.flow_separator(close, is_map)?;
         }

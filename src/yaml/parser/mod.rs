@@ -2,8 +2,10 @@
 //! and the stream of documents ([`load`]). The node at a position, block collections, flow
 //! collections and scalars are read by the submodules.
 
-use super::{alias_budget, merged, resolve, PartialParse, Style, YamlError, MAX_DEPTH};
+use super::spans::{Entry, Spans};
+use super::{alias_budget, merged, resolve, Document, PartialParse, Style, YamlError, MAX_DEPTH};
 use serde_json::{Map, Value};
+use std::ops::Range;
 
 mod block;
 mod flow;
@@ -11,11 +13,12 @@ mod node;
 mod scalar;
 
 /// A node read, with what the alias budget and the depth limit need: how many nodes it holds
-/// and how deep it nests (0 for a scalar).
+/// and how deep it nests (0 for a scalar); and where it stands in the text, when recorded.
 struct Node {
     value: Value,
     nodes: usize,
     height: usize,
+    spans: Spans,
 }
 
 impl Node {
@@ -24,6 +27,7 @@ impl Node {
             value,
             nodes: 1,
             height: 0,
+            spans: Spans::None,
         }
     }
 
@@ -32,7 +36,74 @@ impl Node {
             value: self.value.clone(),
             nodes: self.nodes,
             height: self.height,
+            spans: self.spans.clone(),
         }
+    }
+}
+
+/// A mapping being read: its entries, its merge sources (`<<`), their spans when recorded, and
+/// what the limits need.
+struct MapBuilder {
+    map: Map<String, Value>,
+    merges: Vec<Value>,
+    entries: Vec<Entry>,
+    merge_spans: Vec<Spans>,
+    nodes: usize,
+    height: usize,
+}
+
+impl MapBuilder {
+    fn new() -> MapBuilder {
+        MapBuilder {
+            map: Map::new(),
+            merges: Vec::new(),
+            entries: Vec::new(),
+            merge_spans: Vec::new(),
+            nodes: 1,
+            height: 1,
+        }
+    }
+
+    /// The mapping's spans: its own entries, then those its merge sources bring in (the same
+    /// keys, in the same order, that [`merged`] takes from them).
+    fn spans(&mut self, record: bool, start: usize) -> Spans {
+        if !record {
+            return Spans::None;
+        }
+        let mut entries = std::mem::take(&mut self.entries);
+        let end = entries
+            .iter()
+            .map(|e| {
+                e.value
+                    .range()
+                    .map_or(e.key_range.end, |r| r.end.max(e.key_range.end))
+            })
+            .max()
+            .unwrap_or(start);
+        let sources = std::mem::take(&mut self.merge_spans)
+            .into_iter()
+            .flat_map(|m| match m {
+                Spans::Seq(_, items) => items,
+                other => vec![other],
+            });
+        for source in sources {
+            if let Spans::Map(_, from) = source {
+                for e in from {
+                    if !entries.iter().any(|x| x.key == e.key) {
+                        entries.push(e);
+                    }
+                }
+            }
+        }
+        Spans::Map(start..end, entries)
+    }
+
+    /// The mapping's value (own entries, then merged ones).
+    fn value(&mut self) -> Value {
+        merged(
+            std::mem::take(&mut self.map),
+            std::mem::take(&mut self.merges),
+        )
     }
 }
 
@@ -131,6 +202,8 @@ struct Parser<'t> {
     depth: usize,
     /// Length of the byte order mark the text starts with (not a column).
     bom: usize,
+    /// Record where every node stands ([`Spans`]).
+    record: bool,
 }
 
 impl<'t> Parser<'t> {
@@ -275,7 +348,10 @@ impl<'t> Parser<'t> {
 
     /// The empty node (an absent value), with its properties.
     fn empty(&mut self, props: Props<'t>) -> Node {
-        let node = Node::scalar(resolve(String::new(), Style::Plain, props.tag));
+        let node = self.leaf(
+            resolve(String::new(), Style::Plain, props.tag),
+            self.pos..self.pos,
+        );
         self.anchor_done(props.anchor, &node);
         node
     }
@@ -340,6 +416,19 @@ impl<'t> Parser<'t> {
             .map_or_else(|| Node::scalar(Value::Null), Node::copy))
     }
 
+    /// A scalar node written at `range` (trailing blanks and line breaks trimmed).
+    fn leaf(&self, value: Value, range: Range<usize>) -> Node {
+        let mut node = Node::scalar(value);
+        if self.record {
+            let mut end = range.end.min(self.b.len());
+            while end > range.start && matches!(self.b[end - 1], b' ' | b'\t' | b'\r' | b'\n') {
+                end -= 1;
+            }
+            node.spans = Spans::Scalar(range.start..end);
+        }
+        node
+    }
+
     /// Enters a collection starting at `start`.
     fn enter(&mut self, start: usize) -> Res<()> {
         if self.depth >= MAX_DEPTH {
@@ -350,103 +439,162 @@ impl<'t> Parser<'t> {
     }
 }
 
+impl<'t> Parser<'t> {
+    fn new(text: &'t str, record: bool) -> Parser<'t> {
+        let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        Parser {
+            text,
+            b: text.as_bytes(),
+            pos: bom,
+            anchors: Vec::new(),
+            expanded: 0,
+            budget: alias_budget(text),
+            depth: 0,
+            bom,
+            record,
+        }
+    }
+
+    /// Moves to the start of the next document: `Some(explicit)` (it starts with `---`), or
+    /// `None` at the end of the stream. Directives (`%YAML`, `%TAG`) are skipped; a document
+    /// start must follow them.
+    fn doc_start(&mut self) -> Res<Option<bool>> {
+        loop {
+            self.skip_lines();
+            let mut directives = false;
+            while self.peek() == b'%' && self.line_start(self.pos) {
+                directives = true;
+                while !self.at_eol() {
+                    self.pos += 1;
+                }
+                self.skip_lines();
+            }
+            if self.at_marker(b"...") {
+                self.pos += 3;
+                continue;
+            }
+            if self.peek() == 0 && !directives {
+                return Ok(None);
+            }
+            let explicit = self.at_marker(b"---");
+            if directives && !explicit {
+                return Err(self.fail(self.pos, "did not find expected <document start>"));
+            }
+            return Ok(Some(explicit));
+        }
+    }
+
+    /// Reads one document's node and what may follow it (`...`, then the next `---` or the end).
+    fn doc_body(&mut self, explicit: bool) -> Res<Node> {
+        let root = Ctx {
+            parent: -1,
+            seq_at: 0,
+            block_here: true,
+        };
+        self.anchors.clear();
+        let node = if explicit {
+            // Content may follow `---` on its line, but not a block collection.
+            self.pos += 3;
+            self.node(Ctx {
+                block_here: false,
+                ..root
+            })?
+        } else {
+            self.node(root)?
+        };
+        self.skip_lines();
+        let ended = self.at_marker(b"...");
+        if ended {
+            self.pos += 3;
+            self.skip_inline();
+        }
+        if !(self.peek() == 0 || (ended && self.at_eol()) || (!ended && self.at_marker(b"---"))) {
+            let mut f = self.fail(self.pos, "did not find expected <document start>");
+            f.partial = Some(node.value);
+            return Err(f);
+        }
+        Ok(node)
+    }
+
+    /// After a failed document: on to the first `---` line after the line of byte `from`, with
+    /// the state of a new document. False when no document follows.
+    fn recover(&mut self, from: usize) -> bool {
+        let mut at = from.min(self.b.len());
+        loop {
+            match self.b[at..].iter().position(|&c| c == b'\n') {
+                None => return false,
+                Some(i) => at += i + 1,
+            }
+            self.pos = at;
+            if self.at_marker(b"---") {
+                self.depth = 0;
+                return true;
+            }
+        }
+    }
+}
+
 /// Loads the stream. `one`: stop with an error at a second document; the result then holds
 /// the documents as `Option` (an empty document is `None`).
 pub(super) fn load(text: &str, one: bool) -> Result<Vec<Option<Value>>, PartialParse> {
-    let mut p = Parser {
-        text,
-        b: text.as_bytes(),
-        pos: 0,
-        anchors: Vec::new(),
-        expanded: 0,
-        budget: alias_budget(text),
-        depth: 0,
-        bom: 0,
-    };
-    if text.starts_with('\u{feff}') {
-        p.pos = 3;
-        p.bom = 3;
-    }
+    let mut p = Parser::new(text, false);
     let mut docs = Vec::new();
-    let mut seen = 0usize;
-    let root = Ctx {
-        parent: -1,
-        seq_at: 0,
-        block_here: true,
+    let failed = |f: Box<Fail>| PartialParse {
+        error: f.error,
+        partial: f.partial,
     };
     loop {
-        p.skip_lines();
-        // Directives (`%YAML`, `%TAG`) are skipped; a document start must follow them.
-        let mut directives = false;
-        while p.peek() == b'%' && p.line_start(p.pos) {
-            directives = true;
-            while !p.at_eol() {
-                p.pos += 1;
-            }
-            p.skip_lines();
-        }
-        if p.at_marker(b"...") {
-            p.pos += 3;
-            continue;
-        }
-        if p.peek() == 0 && !directives {
-            return Ok(docs);
-        }
-        let explicit = p.at_marker(b"---");
-        if directives && !explicit {
-            return Err(PartialParse {
-                error: p
-                    .fail(p.pos, "did not find expected <document start>")
-                    .error,
-                partial: None,
-            });
-        }
-        seen += 1;
-        if one && seen > 1 {
-            return Err(PartialParse {
-                error: p
-                    .fail(
-                        p.pos,
-                        "the text holds more than one document; give exactly one",
-                    )
-                    .error,
-                partial: None,
-            });
-        }
-        p.anchors.clear();
-        let node = if explicit {
-            // Content may follow `---` on its line, but not a block collection.
-            p.pos += 3;
-            p.node(Ctx {
-                block_here: false,
-                ..root
-            })
-        } else {
-            p.node(root)
+        let explicit = match p.doc_start() {
+            Ok(None) => return Ok(docs),
+            Ok(Some(explicit)) => explicit,
+            Err(f) => return Err(failed(f)),
         };
-        let value = match node {
-            Ok(n) => n.value,
+        if one && !docs.is_empty() {
+            return Err(failed(p.fail(
+                p.pos,
+                "the text holds more than one document; give exactly one",
+            )));
+        }
+        let node = p.doc_body(explicit).map_err(failed)?;
+        docs.push(Some(node.value).filter(|v| !v.is_null()));
+    }
+}
+
+/// Loads every document of the stream with its spans. A document that fails is returned with
+/// its error, and reading goes on at the next `---` line, so one bad document does not hide
+/// the others.
+pub(super) fn load_documents(text: &str) -> Vec<Document> {
+    let mut p = Parser::new(text, true);
+    let mut docs = Vec::new();
+    loop {
+        let explicit = match p.doc_start() {
+            Ok(None) => return docs,
+            Ok(Some(explicit)) => Ok(explicit),
+            Err(f) => Err(f),
+        };
+        let start = p.pos;
+        match explicit.and_then(|explicit| p.doc_body(explicit)) {
+            Ok(node) => docs.push(Document {
+                value: node.value,
+                spans: node.spans,
+                range: start..p.pos,
+                error: None,
+            }),
             Err(f) => {
-                return Err(PartialParse {
-                    error: f.error,
-                    partial: f.partial,
-                })
+                // Every `---` line is a document boundary, wherever the parse stopped (an
+                // unclosed `[` reads on past it): go on at the first one after this start.
+                let more = p.recover(start);
+                let end = if more { p.pos } else { p.b.len() };
+                docs.push(Document {
+                    value: f.partial.unwrap_or(Value::Null),
+                    spans: Spans::None,
+                    range: start..end,
+                    error: Some(f.error),
+                });
+                if !more {
+                    return docs;
+                }
             }
-        };
-        p.skip_lines();
-        let ended = p.at_marker(b"...");
-        if ended {
-            p.pos += 3;
-            p.skip_inline();
         }
-        if !(p.peek() == 0 || (ended && p.at_eol()) || (!ended && p.at_marker(b"---"))) {
-            return Err(PartialParse {
-                error: p
-                    .fail(p.pos, "did not find expected <document start>")
-                    .error,
-                partial: Some(value),
-            });
-        }
-        docs.push(Some(value).filter(|v| !v.is_null()));
     }
 }

@@ -58,8 +58,9 @@ impl<'t> Parser<'t> {
         }
         let c = self.peek();
         if c == b'|' || c == b'>' {
+            let from = self.pos;
             let text = self.block_scalar(parent)?;
-            let node = Node::scalar(resolve(text, Style::Quoted, props.tag));
+            let node = self.leaf(resolve(text, Style::Quoted, props.tag), from..self.pos);
             self.anchor_done(props.anchor, &node);
             return Ok(node);
         }
@@ -115,7 +116,7 @@ impl<'t> Parser<'t> {
             b'"' | b'\'' => {
                 let text = self.quoted(parent)?;
                 (
-                    Node::scalar(resolve(text, Style::Quoted, props.tag)),
+                    self.leaf(resolve(text, Style::Quoted, props.tag), from..self.pos),
                     Some(Style::Quoted),
                 )
             }
@@ -129,7 +130,7 @@ impl<'t> Parser<'t> {
                     && (blank_or_end(self.at(self.pos + 1)) || is_flow(self.at(self.pos + 1)))) =>
             {
                 (
-                    Node::scalar(resolve(String::new(), Style::Plain, props.tag)),
+                    self.leaf(resolve(String::new(), Style::Plain, props.tag), from..from),
                     Some(Style::Plain),
                 )
             }
@@ -149,7 +150,7 @@ impl<'t> Parser<'t> {
             _ => {
                 let text = self.plain(parent, flow)?;
                 (
-                    Node::scalar(resolve(text, Style::Plain, props.tag)),
+                    self.leaf(resolve(text, Style::Plain, props.tag), from..self.pos),
                     Some(Style::Plain),
                 )
             }
