@@ -213,4 +213,5 @@ export const requiresCredentialVerification = (policy, image, options) =>
 export const validateAllowlistPattern = (pattern) => gen.validateAllowlistPattern(pattern);
 export * from "./auth.js";
 export * from "./multiarch.js";
+export * from "./manifests.js";
 export * from "./registry.js";

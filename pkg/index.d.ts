@@ -43,6 +43,8 @@ export type PullspecErrorCode =
   | import("./multiarch.js").MultiarchErrorCode
   | import("./auth.js").AuthErrorCode
   /** An argument or option is not what the function documents (never silently defaulted). */
+  | "RULE_UNKNOWN"
+  | "SEVERITY_INVALID"
   | "INVALID_ARGUMENT"
   /** A guarantee pullspec checks on itself did not hold (a bug: please report it). */
   | "INTERNAL"
@@ -174,5 +176,6 @@ export function validateAllowlistPattern(pattern: string): { pattern: string; is
 export * from "./auth.js";
 export * from "./node-auth.js";
 export * from "./multiarch.js";
+export * from "./manifests.js";
 export * from "./registry.js";
 export * from "./node-registry.js";

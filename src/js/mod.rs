@@ -16,6 +16,7 @@ pub mod platform;
 pub mod policy;
 pub mod reference;
 pub mod registry;
+pub mod yaml;
 
 use wasm_bindgen::prelude::*;
 
