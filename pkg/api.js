@@ -214,4 +214,5 @@ export const validateAllowlistPattern = (pattern) => gen.validateAllowlistPatter
 export * from "./auth.js";
 export * from "./multiarch.js";
 export * from "./manifests.js";
+export * from "./manifests-online.js";
 export * from "./registry.js";

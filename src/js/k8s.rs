@@ -130,6 +130,12 @@ pub fn list_images_js(text: &str) -> Result<JsValue, JsValue> {
             .s("name", &u.name)
             .o("container", u.container.as_deref())
             .s("field", &u.field)
+            .key("architectures")
+            .strs(&u.architectures)
+            .key("operatingSystems")
+            .strs(&u.operating_systems)
+            .key("exempt")
+            .strs(&u.exempt)
             .end();
     }
     out.end_arr().to_js()

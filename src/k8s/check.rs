@@ -7,11 +7,11 @@
 //! images. [`list_images`] is the inventory the same walk finds.
 
 use super::diagnostic::{Diagnostic, Edit, Fix};
-use super::options::{codes, ignored_on_line, CheckOptions, IGNORE_ANNOTATION};
+use super::options::{ignored_on_line, CheckOptions};
 use super::scalar::source_offset;
 use super::walk::{
-    image_sites, metadata_str, objects, path_text, pod_specs, selected_architectures, ImageSite,
-    Path, PodSpec,
+    exempt_codes, image_sites, metadata_str, objects, path_text, pod_specs, selected_architectures,
+    selected_operating_systems, ImageSite, Path, PodSpec,
 };
 use crate::auth::glob::urls_match;
 use crate::auth::secrets::{read_pull_secret, SecretError, SecretOutcome};
@@ -51,6 +51,12 @@ pub struct ImageUse {
     pub container: Option<String>,
     /// JSON path of the image value in its document.
     pub field: String,
+    /// The architectures the pod's node selection allows (empty: any).
+    pub architectures: Vec<String>,
+    /// The operating systems the pod's node selection allows (empty: any).
+    pub operating_systems: Vec<String>,
+    /// Rule codes the object exempts itself from (`pullspec/ignore`).
+    pub exempt: Vec<String>,
 }
 
 /// Checks every document of `text` (YAML or JSON, one or many documents).
@@ -115,6 +121,9 @@ pub fn list_images(text: &str) -> Vec<ImageUse> {
     let mut out = Vec::new();
     for (i, doc) in docs.iter().enumerate() {
         for pod in pod_specs(&doc.value).into_iter().flatten() {
+            let architectures = selected_architectures(pod.spec);
+            let operating_systems = selected_operating_systems(pod.spec);
+            let exempt = exempt_codes(pod.object);
             for site in image_sites(&pod) {
                 let Some(Value::String(image)) = site.image() else {
                     continue;
@@ -139,6 +148,9 @@ pub fn list_images(text: &str) -> Vec<ImageUse> {
                     name: pod.name().to_string(),
                     container: site.name.map(str::to_string),
                     field: path_text(&path),
+                    architectures: architectures.clone(),
+                    operating_systems: operating_systems.clone(),
+                    exempt: exempt.clone(),
                 });
             }
         }
@@ -266,14 +278,7 @@ impl<'t> Checker<'t, '_> {
 
     /// The checks of one pod spec.
     fn pod(&mut self, i: usize, doc: &Document, pod: &PodSpec<'_>, secrets: &[SecretDef<'_>]) {
-        let exempt = pod
-            .object
-            .get("metadata")
-            .and_then(|m| m.get("annotations"))
-            .and_then(|a| a.get(IGNORE_ANNOTATION))
-            .and_then(Value::as_str)
-            .map(codes)
-            .unwrap_or_default();
+        let exempt = exempt_codes(pod.object);
         let arches = selected_architectures(pod.spec);
         for site in image_sites(pod) {
             self.site(i, doc, &site, &arches, &exempt);

@@ -332,11 +332,31 @@ pub fn image_sites<'v>(pod: &PodSpec<'v>) -> Vec<ImageSite<'v>> {
 /// affinity on `kubernetes.io/arch` (or the older `beta.kubernetes.io/arch`); empty when it
 /// does not say.
 pub fn selected_architectures(spec: &Map<String, Value>) -> Vec<String> {
-    const KEYS: [&str; 2] = ["kubernetes.io/arch", "beta.kubernetes.io/arch"];
+    selected(spec, &["kubernetes.io/arch", "beta.kubernetes.io/arch"])
+}
+
+/// The operating systems a pod may be scheduled to (`kubernetes.io/os`, and the pod's own
+/// `os.name`); empty when it does not say.
+pub fn selected_operating_systems(spec: &Map<String, Value>) -> Vec<String> {
+    let mut out = selected(spec, &["kubernetes.io/os", "beta.kubernetes.io/os"]);
+    if let Some(os) = spec
+        .get("os")
+        .and_then(|o| o.get("name"))
+        .and_then(Value::as_str)
+    {
+        out.push(os.to_string());
+        out.sort();
+        out.dedup();
+    }
+    out
+}
+
+/// The values a pod's `nodeSelector` and required node affinity (`In`) allow for a node label.
+fn selected(spec: &Map<String, Value>, keys: &[&str]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     if let Some(sel) = spec.get("nodeSelector") {
-        for k in KEYS {
-            if let Some(a) = sel.get(k).and_then(Value::as_str) {
+        for k in keys {
+            if let Some(a) = sel.get(*k).and_then(Value::as_str) {
                 out.push(a.to_string());
             }
         }
@@ -352,7 +372,7 @@ pub fn selected_architectures(spec: &Map<String, Value>) -> Vec<String> {
         for e in exprs.into_iter().flatten() {
             let key = e.get("key").and_then(Value::as_str).unwrap_or("");
             let op = e.get("operator").and_then(Value::as_str).unwrap_or("");
-            if KEYS.contains(&key) && op == "In" {
+            if keys.contains(&key) && op == "In" {
                 let values = e.get("values").and_then(Value::as_array);
                 out.extend(
                     values
@@ -367,6 +387,17 @@ pub fn selected_architectures(spec: &Map<String, Value>) -> Vec<String> {
     out.sort();
     out.dedup();
     out
+}
+
+/// The rule codes an object exempts itself from (its `pullspec/ignore` annotation).
+pub fn exempt_codes(object: &Value) -> Vec<String> {
+    object
+        .get("metadata")
+        .and_then(|m| m.get("annotations"))
+        .and_then(|a| a.get(super::options::IGNORE_ANNOTATION))
+        .and_then(Value::as_str)
+        .map(super::options::codes)
+        .unwrap_or_default()
 }
 
 /// `a string`, `a list`, ... for messages.
