@@ -1,6 +1,7 @@
 // The page: every section reads its inputs, asks pullspec, and renders. No data leaves the page.
 import {
   parseReference, defaultPullPolicy, PullspecError, validateManifest, parseManifest, selectManifest, formatPlatform,
+  validateManifests, listImages,
 } from "pullspec";
 
 const $ = (sel) => document.querySelector(sel);
@@ -20,8 +21,52 @@ function live(input, fn) {
 }
 
 // --- Image references ---------------------------------------------------------------------
+
+/** Kubernetes objects (YAML or JSON) rather than a list of images: a line `apiVersion:`/`kind:`. */
+const looksLikeManifest = (text) => /^\s*(-\s+)?(apiVersion|kind)\s*:/m.test(text) || /"(apiVersion|kind)"\s*:/.test(text);
+
+/** One table row per image reference: where, its parts, and its pull policy. */
+function referenceRow(where, r, policy, reason) {
+  return el("tr", {},
+    el("td", { textContent: where }),
+    el("td", { textContent: r.registry }),
+    el("td", { textContent: r.repository }),
+    el("td", { textContent: r.tag ?? "—" }),
+    el("td", { textContent: r.digest ? r.digest.slice(0, 19) + "…" : "—", title: r.digest ?? "" }),
+    el("td", { textContent: r.familiar }),
+    el("td", { className: "reason", textContent: `${policy}: ${reason}` }));
+}
+
+/** A pasted manifest: every image at its line and column, the checks' diagnostics (notes hidden). */
+function renderManifestText(text, diagnostics, rows) {
+  const found = validateManifests(text).filter((d) => d.severity !== "hint");
+  for (const d of found) {
+    const at = `${d.range.start.line + 1}:${d.range.start.character + 1}`;
+    diagnostics.append(el("li", { className: d.severity, dataset: { line: String(d.range.start.line + 1), code: d.code } },
+      `${at} ${d.severity} `, el("span", { className: "code", textContent: d.code }), ` ${d.message}`));
+  }
+  const images = listImages(text);
+  for (const u of images) {
+    const where = `${u.range.start.line + 1}:${u.range.start.character + 1}`;
+    let r = null;
+    try { r = parseReference(u.image); } catch (e) { if (!(e instanceof PullspecError)) throw e; }
+    rows.append(r ? referenceRow(where, r, u.pullPolicy ?? "invalid", u.pullPolicyReason)
+      : el("tr", {}, el("td", { textContent: where }), el("td", { colSpan: 6, textContent: `${u.image} (invalid)` })));
+  }
+  if (!found.some((d) => d.severity === "error" || d.severity === "warning")) {
+    diagnostics.append(el("li", { className: "ok", textContent: `manifest: ${images.length} image${images.length === 1 ? "" : "s"}, no problems` }));
+  }
+}
+
 function renderReferences() {
-  const lines = $("#ref-input").value.split("\n");
+  const text = $("#ref-input").value;
+  if (looksLikeManifest(text)) {
+    $("#ref-diagnostics").replaceChildren();
+    $("#ref-table tbody").replaceChildren();
+    renderManifestText(text, $("#ref-diagnostics"), $("#ref-table tbody"));
+    return;
+  }
+  const lines = text.split("\n");
   const diagnostics = $("#ref-diagnostics");
   const rows = $("#ref-table tbody");
   diagnostics.replaceChildren();
@@ -35,14 +80,7 @@ function renderReferences() {
       const r = parseReference(input);
       const p = defaultPullPolicy(input);
       valid++;
-      rows.append(el("tr", {},
-        el("td", { textContent: String(i + 1) }),
-        el("td", { textContent: r.registry }),
-        el("td", { textContent: r.repository }),
-        el("td", { textContent: r.tag ?? "—" }),
-        el("td", { textContent: r.digest ? r.digest.slice(0, 19) + "…" : "—", title: r.digest ?? "" }),
-        el("td", { textContent: r.familiar }),
-        el("td", { className: "reason", textContent: `${p.policy}: ${p.reason}` })));
+      rows.append(referenceRow(String(i + 1), r, p.policy, p.reason));
     } catch (e) {
       if (!(e instanceof PullspecError)) throw e;
       const col = column + (e.offset ?? 0);
@@ -56,6 +94,11 @@ function renderReferences() {
 }
 
 live($("#ref-input"), renderReferences);
+$("#ref-example").addEventListener("click", async () => {
+  const text = await fetch(new URL("../pkg/examples/manifests/bad-images.yaml", import.meta.url)).then((r) => r.text());
+  $("#ref-input").value = text;
+  renderReferences();
+});
 
 // --- Manifests and selection ----------------------------------------------------------------
 function renderManifest() {

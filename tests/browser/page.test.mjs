@@ -80,3 +80,44 @@ test("the manifest editor validates with positions and selects a platform", asyn
   assert.match(await page.textContent("#manifest-diagnostics li"), /^\d+:\d+ MANIFEST_INVALID_JSON/);
   assert.equal(page.lastError, undefined);
 });
+
+test("validateManifests in the browser gives exactly the bundled examples' expected diagnostics", async () => {
+  const page = await browser.page();
+  await page.goto(`${server.url}/tests/browser/smoke.html`);
+  const results = await page.evaluate(async () => {
+    const m = await import("/pkg/browser.js");
+    const expected = await fetch("/pkg/examples/manifests/expected.json").then((r) => r.json());
+    const out = {};
+    for (const file of Object.keys(expected)) {
+      const text = await fetch(`/pkg/examples/manifests/${file}`).then((r) => r.text());
+      out[file] = m.validateManifests(text).map((d) => {
+        const r = d.range;
+        const o = { code: d.code, document: d.document, path: d.path, range: [r.start.line, r.start.character, r.end.line, r.end.character], severity: d.severity };
+        if (d.fixes) o.fixes = d.fixes.flatMap((f) => f.edits.map((e) => e.newText));
+        return o;
+      });
+    }
+    return { out, expected };
+  });
+  assert.deepEqual(results.out, results.expected);
+  assert.equal(page.lastError, undefined);
+});
+
+test("the reference box accepts a pasted manifest: images at their line and column, checked", async () => {
+  const page = await browser.page();
+  await page.goto(`${server.url}/www/`);
+  await page.waitForFunction(() => document.documentElement.dataset.ready === "true", null, { timeout: 10000 });
+  await page.click("#ref-example");
+  await page.waitForFunction(() => document.querySelector("#ref-diagnostics li")?.dataset.code === "IMAGE_INVALID");
+  const items = await page.$$eval("#ref-diagnostics li", (lis) => lis.map((li) => li.textContent));
+  assert.match(items[0], /^9:12 error IMAGE_INVALID container "uppercase"/);
+  assert.ok(items.some((t) => /^19:22 error PULL_POLICY_INVALID/.test(t)), items.join("\n"));
+  // Eight containers with an image written: every one is a row, at its line:col.
+  const rows = await page.$$eval("#ref-table tbody tr", (trs) => trs.map((tr) => tr.children[0].textContent));
+  assert.deepEqual(rows, ["9:12", "11:12", "13:12", "15:12", "18:12", "21:12", "23:12"]);
+  // A Deployment that is fine: no meaningless errors, one row per image.
+  await page.fill("#ref-input", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.25.3\n");
+  await page.waitForFunction(() => document.querySelector("#ref-diagnostics li.ok"));
+  assert.match(await page.textContent("#ref-diagnostics li.ok"), /1 image, no problems/);
+  assert.equal(page.lastError, undefined);
+});
