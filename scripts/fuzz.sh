@@ -2,7 +2,7 @@
 # Runs one cargo-fuzz target for a while, seeded from the conformance vectors (tests/vectors/).
 #
 #   scripts/fuzz.sh [TARGET] [SECONDS]      TARGET: reference (default) | policy | manifest |
-#                                           platform | text; SECONDS: 60
+#                                           platform | text | manifests; SECONDS: 60
 #
 # Only the stable toolchain is needed: cargo-fuzz passes nightly-only -Z flags to rustc
 # (-Zsanitizer=address, -Cpasses=sancov-module, ...), which RUSTC_BOOTSTRAP=1 lets stable accept.
@@ -20,8 +20,8 @@ lock="${PULLSPEC_BUILD_LOCK:-/tmp/pullspec-build.lock}"
 export RUSTC_BOOTSTRAP=1
 
 case "$target" in
-  reference | policy | manifest | platform | text) ;;
-  *) echo "unknown target '$target' (reference | policy | manifest | platform | text)" >&2; exit 2 ;;
+  reference | policy | manifest | platform | text | manifests) ;;
+  *) echo "unknown target '$target' (reference | policy | manifest | platform | text | manifests)" >&2; exit 2 ;;
 esac
 
 if ! cargo fuzz --version 2>/dev/null | grep -q " $cargo_fuzz_version\$"; then
@@ -54,6 +54,13 @@ if (target === "manifest") {
   seeds.length = 0;
   for (const f of readdirSync(`${root}/pkg/examples`)) {
     if (f.endsWith(".json")) seeds.push(readFileSync(`${root}/pkg/examples/${f}`, "utf8"));
+  }
+}
+if (target === "manifests") {
+  seeds.length = 0;
+  const dir = `${root}/pkg/examples/manifests`;
+  for (const f of readdirSync(dir)) {
+    if (/\.(ya?ml|json)$/.test(f) && f !== "expected.json") seeds.push(readFileSync(`${dir}/${f}`, "utf8"));
   }
 }
 if (target === "platform") {
