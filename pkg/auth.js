@@ -3,7 +3,7 @@
 // this file drives a lookup: it asks the core which provider callbacks and credential helpers
 // to call, calls them (awaiting Promises in the *Async methods), hands the answers back and
 // shapes the result. See auth.d.ts for the types.
-import * as gen from "./gen/pullspec.js";
+import { gen } from "./runtime.js";
 import { PullspecError } from "./errors.js";
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");

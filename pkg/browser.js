@@ -1,8 +1,8 @@
 // Entry point for browsers and bundlers: fetches and instantiates the WebAssembly module once,
 // with top-level await, so `import { parseReference } from "pullspec"` is ready to use.
-import init from "./gen/pullspec.js";
+import * as bindings from "./gen/pullspec.js";
 import { connect } from "./runtime.js";
 
-connect(await init({ module_or_path: new URL("./gen/pullspec_bg.wasm", import.meta.url) }));
+connect(bindings, await bindings.default({ module_or_path: new URL("./gen/pullspec_bg.wasm", import.meta.url) }), { full: true });
 
-export * from "./api.js";
+export * from "./full.js";

@@ -168,21 +168,3 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string;
  * @throws PullspecError `YAML_INVALID` with `line`, `column` (1-based) and `offset`.
  */
 export function parseYaml(text: string): unknown;
-
-export interface CheckOptions extends ValidateOptions {
-  /** The client that asks the registries (its keyring supplies credentials). */
-  client: import("./registry.js").RegistryClient;
-  /** Platforms of the cluster's nodes (`linux/amd64`, ...): an image must cover every one a pod can land on. A pod's own node selection on `kubernetes.io/arch`/`os` narrows (or, without this option, defines) them. */
-  clusterPlatforms?: (string | import("./multiarch.js").Platform)[];
-  /** Requests per registry at a time (1-64, default 4). */
-  concurrency?: number;
-  signal?: AbortSignal;
-}
-
-/**
- * `validateManifests` plus the online checks: each distinct image is asked of its registry once
- * (`IMAGE_NOT_FOUND`, `CREDENTIALS_MISSING`, `PLATFORM_NOT_COVERED`), a registry that cannot be
- * reached is reported once (`REGISTRY_UNREACHABLE`), and an image with a tag but no digest gets a
- * "Pin to digest" fix on its diagnostic. Rejects only for bad options or an aborted signal.
- */
-export function checkManifests(text: string, options: CheckOptions): Promise<Diagnostic[]>;

@@ -2,7 +2,7 @@
 // (`listImages`), the rule table, and adapters for editors (Monaco markers, a CodeMirror 6 lint
 // source). The rules live in Rust (src/k8s/); this file checks arguments and shapes answers.
 // Types: manifests.d.ts.
-import * as gen from "./gen/pullspec.js";
+import { gen } from "./runtime.js";
 import { invalid, requireString, optionsObject } from "./args.js";
 
 const SEVERITIES = ["off", "hint", "information", "warning", "error"];

@@ -17,7 +17,7 @@ export type DigestErrorCode =
   | "DIGEST_UNSUPPORTED"
   | "DIGEST_MISMATCH";
 
-/** Codes of manifest parsing and validation (each is also a {@link Diagnostic} `code`). */
+/** Codes of manifest parsing and validation (each is also a {@link OciManifestDiagnostic} `code`). */
 export type ManifestErrorCode =
   /** Body over 4 MiB (checked before parsing). */
   | "MANIFEST_TOO_LARGE"
@@ -242,8 +242,8 @@ export type ManifestInput = string | Uint8Array | ArrayBuffer | ArrayBufferView;
  */
 export function parseManifest(bytes: ManifestInput, contentType?: string): Manifest;
 
-/** One problem of a manifest. */
-export interface Diagnostic {
+/** A problem of an OCI image manifest or index (`validateManifest`). Kubernetes manifests report the richer {@link import("./manifests.js").Diagnostic}. */
+export interface OciManifestDiagnostic {
   /** A {@link ManifestErrorCode}. */
   code: ManifestErrorCode | (string & {});
   /** For people. */
@@ -271,7 +271,7 @@ export interface Diagnostic {
 }
 
 /** Every problem of a manifest or index (empty when it is valid), fatal ones first. */
-export function validateManifest(bytes: ManifestInput, contentType?: string): Diagnostic[];
+export function validateManifest(bytes: ManifestInput, contentType?: string): OciManifestDiagnostic[];
 
 // ---------------------------------------------------------------------------------------------
 // Selection

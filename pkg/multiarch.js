@@ -1,7 +1,7 @@
 // Multi-arch images: platforms, matchers, index selection, manifests and digests. Everything
 // here converts arguments, calls the WebAssembly core and shapes its answers; the rules live in
 // Rust (src/platform/, src/select.rs, src/manifest/, src/digest.rs). Types: multiarch.d.ts.
-import * as gen from "./gen/pullspec.js";
+import { gen } from "./runtime.js";
 import { PullspecError } from "./errors.js";
 
 /** Content larger than this is fed to the hasher in slices (wasm memory never shrinks). */

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { spawnSync, spawn } from "node:child_process";
 import { join } from "node:path";
-import * as gen from "./gen/pullspec.js";
+import { gen } from "./runtime.js";
 import { PullspecError } from "./errors.js";
 import { invalid, optionsObject, timeoutOption } from "./args.js";
 import { Keyring } from "./auth.js";

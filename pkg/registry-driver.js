@@ -2,9 +2,8 @@
 // module doc of src/registry/mod.rs, with fetch() as the transport. It sends what the core says,
 // hands back what came, sleeps when told, reports events, and writes blob bytes to a sink that
 // commits only after the core has verified them. No protocol decision is made here.
-import * as gen from "./gen/pullspec.js";
 import { PullspecError } from "./errors.js";
-import { hashing } from "./runtime.js";
+import { gen, hashing } from "./runtime.js";
 
 const EMPTY = new Uint8Array(0);
 

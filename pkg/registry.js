@@ -3,10 +3,9 @@
 // checks) is the sans-IO core in Rust (src/registry/, bound in src/js/registry.rs), driven by
 // registry-driver.js; this file is the API around it: credentials from a Keyring, options,
 // results, sinks per method. Types: registry.d.ts.
-import * as gen from "./gen/pullspec.js";
 import { PullspecError } from "./errors.js";
 import { invalid, requireString, integerOption, timeoutOption, optionsObject } from "./args.js";
-import { hashing } from "./runtime.js";
+import { gen, hashing } from "./runtime.js";
 import { drive, linked, MemorySink, StreamSink, wasmHasher } from "./registry-driver.js";
 
 /** A request that yields neither headers nor body bytes for this long fails (`timeout`, retried). */

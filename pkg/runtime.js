@@ -1,14 +1,24 @@
-// Internal: the instantiated wasm module, shared by the entry modules and api.js.
-import { registerErrorClass } from "./gen/pullspec.js";
+// Internal: the instantiated WebAssembly module every part of the package calls. An entry module
+// (node.js, browser.js: the full module; core-node.js, core-browser.js: the core one) loads its
+// module and connects it here once; the other modules call `gen.<binding>` at call time.
 import { PullspecError } from "./errors.js";
 
-/** @type {{ raw: WebAssembly.Exports & { memory: WebAssembly.Memory } | null }} */
-export const state = { raw: null };
+/** The generated bindings of the connected module (`pkg/gen/pullspec.js` or `pullspec_core.js`). */
+export const gen = {};
 
-/** Called once by node.js / browser.js with the instance exports. */
-export function connect(raw) {
+/** @type {{ raw: WebAssembly.Exports & { memory: WebAssembly.Memory } | null, full: boolean }} */
+export const state = { raw: null, full: false };
+
+/**
+ * Called by an entry module with its generated bindings and instance exports. When a page loads
+ * both entries, the full module serves both (it has every binding of the core one).
+ */
+export function connect(bindings, raw, { full }) {
+  if (state.raw && state.full && !full) return;
+  Object.assign(gen, bindings);
   state.raw = raw;
-  registerErrorClass(PullspecError);
+  state.full = full;
+  bindings.registerErrorClass(PullspecError);
 }
 
 /**

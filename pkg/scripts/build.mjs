@@ -1,5 +1,6 @@
-// Builds the package: release wasm -> wasm-bindgen (pinned to Cargo.lock) -> wasm-opt (npm
-// binaryen; never Debian's, which corrupts wasm-bindgen output) -> pkg/gen/.
+// Builds the package's two WebAssembly modules, the full one (`pullspec`) and the core one
+// (`pullspec/core`: no registry client, no credentials): release wasm -> wasm-bindgen (pinned to
+// Cargo.lock) -> wasm-opt (npm binaryen; never Debian's, which corrupts wasm-bindgen output) -> pkg/gen/.
 import { spawnSync } from "node:child_process";
 import { readFileSync, mkdirSync, statSync, rmSync, existsSync } from "node:fs";
 import { gzipSync } from "node:zlib";
@@ -23,7 +24,6 @@ function lockedVersion(name) {
   return m?.[1];
 }
 
-run("cargo", ["build", "--release", "--target", "wasm32-unknown-unknown", "--lib"]);
 const want = lockedVersion("wasm-bindgen");
 const have = spawnSync("wasm-bindgen", ["--version"], { encoding: "utf8" }).stdout?.trim().split(" ")[1];
 if (have !== want) {
@@ -32,25 +32,38 @@ if (have !== want) {
 }
 rmSync(gen, { recursive: true, force: true });
 mkdirSync(gen, { recursive: true });
-run("wasm-bindgen", [
-  "--target", "web", "--out-dir", gen, "--out-name", "pullspec",
-  join(root, "target/wasm32-unknown-unknown/release/pullspec.wasm"),
-]);
-const wasm = join(gen, "pullspec_bg.wasm");
-const wasmOpt = join(pkg, "node_modules/.bin/wasm-opt");
-if (existsSync(wasmOpt)) {
-  const before = statSync(wasm).size;
-  // Passes measured on this module: `-O2 --flatten --rereloop -Oz -Oz` is ~1.4 KB gzipped smaller
-  // than `-Oz` alone (about 10 s more); `--converge` and `--gufa` add nothing.
-  run(wasmOpt, [
-    "-O2", "--flatten", "--rereloop", "-Oz", "-Oz",
-    "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
-    "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue",
-    "--strip-debug", "--strip-producers", "--strip-target-features", wasm, "-o", wasm,
+
+/**
+ * One module: the crate built with `features` (the full module with the default features, the
+ * core one without), bound, optimized. Each gets its own target directory so that switching
+ * features does not rebuild the other.
+ */
+function module(name, cargoArgs) {
+  const targetDir = join(root, "target", name === "pullspec" ? "." : name);
+  run("cargo", ["build", "--release", "--target", "wasm32-unknown-unknown", "--lib", "--target-dir", targetDir, ...cargoArgs]);
+  run("wasm-bindgen", [
+    "--target", "web", "--out-dir", gen, "--out-name", name,
+    join(targetDir, "wasm32-unknown-unknown/release/pullspec.wasm"),
   ]);
-  console.error(`wasm-opt: ${before} -> ${statSync(wasm).size} bytes`);
-} else {
-  console.error("wasm-opt (npm binaryen) not installed: the module is larger than it could be");
+  const wasm = join(gen, `${name}_bg.wasm`);
+  const wasmOpt = join(pkg, "node_modules/.bin/wasm-opt");
+  if (existsSync(wasmOpt)) {
+    const before = statSync(wasm).size;
+    // Passes measured on this module: `-O2 --flatten --rereloop -Oz -Oz` is ~1.4 KB gzipped smaller
+    // than `-Oz` alone (about 10 s more); `--converge` and `--gufa` add nothing.
+    run(wasmOpt, [
+      "-O2", "--flatten", "--rereloop", "-Oz", "-Oz",
+      "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
+      "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue",
+      "--strip-debug", "--strip-producers", "--strip-target-features", wasm, "-o", wasm,
+    ]);
+    console.error(`wasm-opt: ${before} -> ${statSync(wasm).size} bytes`);
+  } else {
+    console.error("wasm-opt (npm binaryen) not installed: the module is larger than it could be");
+  }
+  const bytes = readFileSync(wasm);
+  console.error(`pkg/gen/${name}_bg.wasm: ${bytes.length} bytes, ${gzipSync(bytes, { level: 9 }).length} gzipped`);
 }
-const bytes = readFileSync(wasm);
-console.error(`pkg/gen/pullspec_bg.wasm: ${bytes.length} bytes, ${gzipSync(bytes, { level: 9 }).length} gzipped`);
+
+module("pullspec", []);
+module("pullspec_core", ["--no-default-features"]);

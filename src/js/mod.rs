@@ -7,6 +7,7 @@
 //! instances of the JS `PullspecError` class that the package registers at start-up, and image
 //! references take a fast path of byte ranges in linear memory (see [`reference`]).
 
+#[cfg(feature = "full")]
 pub mod auth;
 pub mod error;
 pub mod json;
@@ -15,6 +16,7 @@ pub mod manifest;
 pub mod platform;
 pub mod policy;
 pub mod reference;
+#[cfg(feature = "full")]
 pub mod registry;
 pub mod yaml;
 

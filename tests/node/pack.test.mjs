@@ -14,7 +14,7 @@ test("npm pack installs and works in a fresh folder", () => {
     const npm = (args, cwd) => execFileSync("npm", args, { cwd, encoding: "utf8", env: { ...process.env, npm_config_loglevel: "error" } });
     const packed = JSON.parse(npm(["pack", "--json", "--pack-destination", dir], join(root, "pkg")))[0];
     const files = packed.files.map((f) => f.path);
-    for (const f of ["package.json", "node.js", "browser.js", "api.js", "index.d.ts", "cli.js", "gen/pullspec.js", "gen/pullspec_bg.wasm"]) {
+    for (const f of ["package.json", "node.js", "browser.js", "core-node.js", "core-browser.js", "full.js", "core.js", "index.d.ts", "core.d.ts", "cli.js", "LICENSE", "gen/pullspec.js", "gen/pullspec_bg.wasm", "gen/pullspec_core.js", "gen/pullspec_core_bg.wasm"]) {
       assert.ok(files.includes(f), `${f} is packed`);
     }
     assert.ok(!files.some((f) => f.startsWith("node_modules/") || f.startsWith("scripts/")), "no dev files");
@@ -34,6 +34,15 @@ test("npm pack installs and works in a fresh folder", () => {
     const cliOut = execFileSync(bin, ["ref", "--json", "busybox"], { encoding: "utf8" });
     assert.equal(JSON.parse(cliOut)[0].reference.name, "docker.io/library/busybox");
     assert.ok(readdirSync(join(app, "node_modules/pullspec/gen")).includes("pullspec_bg.wasm"));
+    // The editor entry resolves through `exports`, has the manifest checks and no registry client,
+    // and throws the same PullspecError class as the full entry.
+    writeFileSync(join(app, "core.mjs"), `
+      import * as core from "pullspec/core";
+      import { PullspecError } from "pullspec";
+      let same; try { core.parseReference("UPPER"); } catch (e) { same = e instanceof PullspecError; }
+      console.log(JSON.stringify({ codes: core.validateManifests("apiVersion: v1\\nkind: Pod\\nspec: {containers: [{name: a, image: Nginx}]}\\n").map((d) => d.code), client: "RegistryClient" in core, same }));`);
+    const coreOut = JSON.parse(execFileSync(process.execPath, ["core.mjs"], { cwd: app, encoding: "utf8" }));
+    assert.deepEqual(coreOut, { codes: ["PULL_POLICY_EFFECTIVE", "IMAGE_INVALID"], client: false, same: true });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

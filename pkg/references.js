@@ -1,18 +1,11 @@
-// The public JS API of pullspec. Everything here converts arguments, calls the WebAssembly core
-// and shapes its answers; the rules themselves live in Rust (src/). See index.d.ts for the types.
-import * as gen from "./gen/pullspec.js";
+// Image references: parse, normalize, familiar form, the kubelet's default tag, legacy -$(ARCH)
+// names. Everything here converts arguments, calls the WebAssembly core and shapes its answers;
+// the grammar lives in Rust (src/reference/). Types: index.d.ts.
 import { PullspecError } from "./errors.js";
-import { state } from "./runtime.js";
+import { gen, state } from "./runtime.js";
+import { requireString } from "./args.js";
 
 export { PullspecError };
-
-function requireString(value, what) {
-  if (typeof value !== "string") {
-    throw new PullspecError(`${what} must be a string, got ${value === null ? "null" : typeof value}`, {
-      code: "INVALID_ARGUMENT",
-    });
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Image references. The hot path writes ASCII input into wasm memory and reads back byte ranges
@@ -188,31 +181,22 @@ export function _parseReferenceViaRust(input) {
   return gen.parse_reference(input, "normalized");
 }
 
-export const withArchSuffix = (image, arch) => gen.withArchSuffix(image, arch);
-export const splitArchSuffix = (image) => gen.splitArchSuffix(image);
-export const kubeletImageWithDefaultTag = (image) => gen.kubeletImageWithDefaultTag(image);
-
-// ---------------------------------------------------------------------------------------------
-// Pull policy
-
-export function defaultPullPolicy(image, policy = null) {
+/** The legacy `-$(ARCH)` name of an image (`pause` + `amd64` -> `pause-amd64`), tag and digest kept. */
+export function withArchSuffix(image, arch) {
   requireString(image, "image");
-  if (policy !== null && policy !== undefined) requireString(policy, "policy");
-  return gen.defaultPullPolicy(image, policy ?? undefined);
+  requireString(arch, "arch");
+  return gen.withArchSuffix(image, arch);
 }
 
-export function pullDecision(policy, imagePresent, options = undefined) {
-  requireString(policy, "policy");
-  return gen.pullDecision(policy, imagePresent, options);
+/** `{ image, arch }` when the name ends in a known `-$(ARCH)` suffix, else null. */
+export function splitArchSuffix(image) {
+  requireString(image, "image");
+  return gen.splitArchSuffix(image);
 }
 
-export const applyAlwaysPullImages = (pod) => gen.applyAlwaysPullImages(pod);
-export const alwaysPullImagesAdmission = (request) => gen.alwaysPullImagesAdmission(request);
-export const requiresCredentialVerification = (policy, image, options) =>
-  gen.requiresCredentialVerification(policy, image, options);
-export const validateAllowlistPattern = (pattern) => gen.validateAllowlistPattern(pattern);
-export * from "./auth.js";
-export * from "./multiarch.js";
-export * from "./manifests.js";
-export * from "./manifests-online.js";
-export * from "./registry.js";
+/** The kubelet's `applyDefaultImageTag`: `:latest` added when there is neither tag nor digest. */
+export function kubeletImageWithDefaultTag(image) {
+  requireString(image, "image");
+  return gen.kubeletImageWithDefaultTag(image);
+}
+
