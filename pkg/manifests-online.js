@@ -88,14 +88,16 @@ export async function checkManifests(text, options) {
   const uses = listImages(text).filter((u) => u.normalized !== null);
   const lines = text.split("\n");
 
-  // Each distinct image once: what its reference names, and (for a single-platform image) its platform.
-  const answers = new Map();
+  // Each distinct image once (once per run when the caller shares `cache` between calls): what
+  // its reference names, and (for a single-platform image) its platform.
+  if (o.cache !== undefined && !(o.cache instanceof Map)) throw invalid("options.cache must be a Map", "options.cache");
+  const answers = o.cache ?? new Map();
   const registryOf = (u) => u.normalized.split("/")[0];
   const distinct = [...new Map(uses.map((u) => [u.normalized, u])).values()];
   const unreachable = new Map();
-  await perKey(distinct, registryOf, concurrency, async (u) => {
+  await perKey(distinct.filter((u) => !answers.has(u.normalized)), registryOf, concurrency, async (u) => {
     const registry = registryOf(u);
-    if (unreachable.has(registry)) {
+    if (unreachable.has(registry) || answers.has(`registry:${registry}`)) {
       answers.set(u.normalized, { skipped: true });
       return;
     }
@@ -116,6 +118,7 @@ export async function checkManifests(text, options) {
       if (e?.code === "ABORTED" || signal?.aborted) throw e;
       if (UNREACHABLE.has(e?.code)) {
         unreachable.set(registry, { error: e, first: u });
+        answers.set(`registry:${registry}`, { unreachable: e });
         answers.set(u.normalized, { skipped: true });
       } else {
         answers.set(u.normalized, { error: e });

@@ -41,5 +41,20 @@ if [ ! -d pkg/node_modules ] || [ pkg/package-lock.json -nt pkg/node_modules/.pa
   npm ci --prefix pkg --no-audit --no-fund --loglevel=error
 fi
 
+# The OASIS SARIF 2.1.0 JSON schema, for the test that validates `pullspec check --format sarif`.
+# No small npm package ships it; @datadog/datadog-ci does, so its tarball (0.5 MB, no
+# dependencies installed) is fetched with `npm pack` and only the schema is kept, verified by sha256.
+sarif=.cache/sarif/sarif-schema-2.1.0.json
+sarif_sha=10666d46649b52e262001e70d43e6c52f7c0279ca3dbdfe9a7dc2e4071556454
+if ! echo "$sarif_sha  $sarif" | sha256sum -c --status 2>/dev/null; then
+  say "SARIF 2.1.0 schema (npm pack @datadog/datadog-ci@2.48.0)"
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack @datadog/datadog-ci@2.48.0 --silent >/dev/null && tar -xzf ./*.tgz package/dist/commands/sarif/json-schema/sarif-schema-2.1.0.json)
+  mkdir -p "$(dirname "$sarif")"
+  mv "$tmp/package/dist/commands/sarif/json-schema/sarif-schema-2.1.0.json" "$sarif"
+  rm -rf "$tmp"
+  echo "$sarif_sha  $sarif" | sha256sum -c --status || { echo "the SARIF schema does not match its sha256" >&2; exit 1; }
+fi
+
 say "building the package (npm --prefix pkg run build)"
 npm --prefix pkg run build --silent

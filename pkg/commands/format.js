@@ -74,3 +74,54 @@ export function reportEach(inputs, parse, { json, header, row }, io) {
   }
   return results.every((r) => r.ok) ? 0 : 1;
 }
+
+/** Levenshtein distance of two strings, compared case-insensitively. */
+function distance(a, b) {
+  a = a.toLowerCase();
+  b = b.toLowerCase();
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/**
+ * The candidate `word` is a likely typo or abbreviation of: the first that starts with it (for 3
+ * characters or more), else the closest by edit distance when that is at most 1, 2 or 3 (by the
+ * word's length; none for 2 characters or fewer; ties go to the earlier candidate); null when
+ * none is close.
+ */
+export function closest(word, candidates) {
+  if (word.length >= 3) {
+    const prefixed = candidates.find((c) => c.toLowerCase().startsWith(word.toLowerCase()));
+    if (prefixed !== undefined) return prefixed;
+  }
+  const limit = word.length > 8 ? 3 : word.length > 3 ? 2 : word.length > 2 ? 1 : 0;
+  let best = null;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = distance(word, c);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return bestDistance <= limit ? best : null;
+}
+
+/** `; did you mean X?` for a likely typo of one of `candidates`, else "". */
+export function didYouMean(word, candidates, show = (c) => c) {
+  const c = closest(word, candidates);
+  return c === null ? "" : `; did you mean ${show(c)}?`;
+}
+
+/** One of `allowed` for an option's value, or a UsageError with "did you mean". */
+export function choice(value, allowed, option) {
+  if (allowed.includes(value)) return value;
+  throw new UsageError(`${option} must be one of ${allowed.join(", ")}, got ${JSON.stringify(value)}${didYouMean(value, allowed)}`);
+}

@@ -1,8 +1,9 @@
 import { defaultPullPolicy, pullDecision, parseReference } from "../node.js";
 import { UsageError } from "./format.js";
+import { expandStdinLines } from "./files.js";
 
 export const summary = "the effective imagePullPolicy of an image and what the kubelet does with it";
-export const usage = "IMAGE [--policy Always|IfNotPresent|Never] [--present|--absent] [--always-pull-images] [--json]";
+export const usage = "IMAGE...|- [--policy Always|IfNotPresent|Never] [--present|--absent] [--always-pull-images] [--json]";
 export const options = {
   policy: { type: "string" },
   present: { type: "boolean" },
@@ -11,10 +12,15 @@ export const options = {
   json: { type: "boolean" },
 };
 
-export function run(values, positionals, io) {
-  if (positionals.length !== 1) throw new UsageError("give exactly one image");
-  if (values.present && values.absent) throw new UsageError("--present and --absent exclude each other");
-  const [image] = positionals;
+export function details() {
+  return [
+    "- reads one image a line from standard input. --json prints an object for one IMAGE argument",
+    "and an array for several (or for -). Exit status 1 when an image does not parse.",
+  ].join("\n");
+}
+
+/** The policy, decisions and validity of one image. */
+function evaluate(image, values) {
   let effective = defaultPullPolicy(image, values.policy ?? null);
   if (values["always-pull-images"]) {
     effective = {
@@ -31,15 +37,28 @@ export function run(values, positionals, io) {
   }
   const cases = values.present ? [true] : values.absent ? [false] : [true, false];
   const decisions = cases.map((present) => ({ imagePresent: present, ...pullDecision(effective.policy, present) }));
+  return { image, validImage: valid, policy: effective.policy, defaulted: effective.defaulted, reason: effective.reason, decisions };
+}
+
+export async function run(values, args, io) {
+  if (args.length === 0) throw new UsageError("give at least one image (or - to read them from standard input)");
+  if (args.filter((a) => a === "-").length > 1) throw new UsageError("- (standard input) may be given once");
+  if (values.present && values.absent) throw new UsageError("--present and --absent exclude each other");
+  const images = await expandStdinLines(args);
+  const results = images.map((image) => evaluate(image, values));
   if (values.json) {
-    io.out(JSON.stringify({ image, validImage: valid, policy: effective.policy, defaulted: effective.defaulted, reason: effective.reason, decisions }, null, 2));
+    const single = args.length === 1 && args[0] !== "-";
+    io.out(JSON.stringify(single ? results[0] : results, null, 2));
   } else {
-    io.out(`image:   ${image}${valid ? "" : "  (does not parse: the kubelet will refuse it with InvalidImageName)"}`);
-    io.out(`policy:  ${effective.policy}: ${effective.reason}`);
-    for (const d of decisions) {
-      const what = d.pull ? "pull" : d.error ? `error ${d.error}` : "use the local image";
-      io.out(`${d.imagePresent ? "present" : "absent "}: ${what}: ${d.reason}`);
-    }
+    results.forEach((r, i) => {
+      if (i > 0) io.out("");
+      io.out(`image:   ${r.image}${r.validImage ? "" : "  (does not parse: the kubelet will refuse it with InvalidImageName)"}`);
+      io.out(`policy:  ${r.policy}: ${r.reason}`);
+      for (const d of r.decisions) {
+        const what = d.pull ? "pull" : d.error ? `error ${d.error}` : "use the local image";
+        io.out(`${d.imagePresent ? "present" : "absent "}: ${what}: ${d.reason}`);
+      }
+    });
   }
-  return valid ? 0 : 1;
+  return results.every((r) => r.validImage) ? 0 : 1;
 }
