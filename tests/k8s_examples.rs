@@ -61,8 +61,8 @@ fn every_example_range_covers_the_value_it_names() {
                 assert!(["always", "Sometimes"].contains(&covered), "{covered}")
             }
             "IMAGE_INVALID" if d.path.ends_with("[0].image") => assert_eq!(covered, "Nginx:1.0"),
-            // Through the escape `\u002f`: from the uppercase 'O' to the closing quote.
-            "IMAGE_INVALID" => assert_eq!(covered, "Org/app:1\""),
+            // Through the escape `\u002f`: from the uppercase 'O' to the end of the value, inside the quotes.
+            "IMAGE_INVALID" => assert_eq!(covered, "Org/app:1"),
             _ => {}
         }
     }
@@ -83,7 +83,7 @@ fn crlf_bom_and_utf16_positions() {
     let covered = String::from_utf16_lossy(
         &units[d.range.start.character as usize..d.range.end.character as usize],
     );
-    assert_eq!(covered, "Nginx\"");
+    assert_eq!(covered, "Nginx");
 }
 
 #[test]
@@ -167,4 +167,98 @@ fn any_text_gives_diagnostics_never_a_panic() {
         ["YAML_INVALID"]
     );
     assert_eq!(validate(&many_docs, &CheckOptions::default()).len(), 20_000);
+}
+
+/// The text a diagnostic's range covers (single-line ranges).
+fn covered<'t>(text: &'t str, d: &pullspec::k8s::Diagnostic) -> &'t str {
+    let line = text.lines().nth(d.range.start.line as usize).unwrap_or("");
+    &line[d.range.start.character as usize..d.range.end.character as usize]
+}
+
+#[test]
+fn invalid_quoted_images_are_underlined_inside_their_quotes() {
+    let pod = |image: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: a\n    image: {image}\n"
+        )
+    };
+    for (image, want) in [
+        ("\"Nginx:1.0\"", "Nginx:1.0"),
+        ("'Nginx:1.0'", "Nginx:1.0"),
+        ("\"a@sha256:abc\"", "c"),
+        ("a@sha256:abc", "c"),
+    ] {
+        let text = pod(image);
+        let found = validate(&text, &CheckOptions::default());
+        let d = found
+            .iter()
+            .find(|d| d.code == "IMAGE_INVALID")
+            .expect(image);
+        assert_eq!(covered(&text, d), want, "{image}");
+    }
+}
+
+#[test]
+fn documents_that_do_not_parse_list_no_images() {
+    // A duplicate key (kubectl refuses it) and a syntax error: validate reports YAML_INVALID,
+    // listImages lists nothing from them, and the documents around them are unaffected.
+    let dup = "kind: Pod\napiVersion: v1\nspec:\n  containers:\n  - image: a:1\n  containers:\n  - image: b:1\n";
+    let broken = "kind: Pod\napiVersion: v1\nspec:\n  containers:\n  - image: a:1\n    name: [\n";
+    let good = "kind: Pod\napiVersion: v1\nspec: {containers: [{name: c, image: \"c:1\"}]}\n";
+    for bad in [dup, broken] {
+        let text = format!("{good}---\n{bad}---\n{good}");
+        let images: Vec<(usize, String)> = list_images(&text)
+            .into_iter()
+            .map(|u| (u.document, u.image))
+            .collect();
+        assert_eq!(images, [(0, "c:1".to_string()), (2, "c:1".to_string())]);
+        let codes: Vec<&str> = validate(&text, &CheckOptions::default())
+            .iter()
+            .filter(|d| d.severity != pullspec::k8s::Severity::Hint)
+            .map(|d| d.code)
+            .collect();
+        assert_eq!(codes, ["YAML_INVALID"]);
+    }
+}
+
+#[test]
+fn a_byte_order_mark_before_a_marker_or_comment_changes_nothing() {
+    let body = "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: a\n    image: Nginx\n";
+    for prefix in ["---\n", "# generated\n---\n", "%YAML 1.1\n---\n", ""] {
+        let plain = format!("{prefix}{body}");
+        let bom = format!("\u{feff}{prefix}{body}");
+        let want: Vec<(&str, usize, u32)> = validate(&plain, &CheckOptions::default())
+            .iter()
+            .map(|d| (d.code, d.document, d.range.start.line))
+            .collect();
+        let got: Vec<(&str, usize, u32)> = validate(&bom, &CheckOptions::default())
+            .iter()
+            .map(|d| (d.code, d.document, d.range.start.line))
+            .collect();
+        assert_eq!(got, want, "{prefix:?}");
+        assert!(want.iter().any(|(c, _, _)| *c == "IMAGE_INVALID"));
+    }
+}
+
+#[test]
+fn one_line_json_lists_keep_every_position_and_exemption() {
+    // What `kubectl get -o json | jq -c` prints: thousands of objects on one line.
+    let item = r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"a","image":"Nginx:1"}]}}"#;
+    let text = format!(
+        "{{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[{}]}}",
+        vec![item; 2000].join(",")
+    );
+    let found = validate(&text, &CheckOptions::default());
+    let invalid: Vec<&pullspec::k8s::Diagnostic> =
+        found.iter().filter(|d| d.code == "IMAGE_INVALID").collect();
+    assert_eq!(invalid.len(), 2000);
+    assert!(invalid.iter().all(|d| covered(&text, d) == "Nginx:1"));
+    let exempt = format!("{text} # pullspec-ignore IMAGE_INVALID minified on purpose");
+    assert_eq!(
+        validate(&exempt, &CheckOptions::default())
+            .iter()
+            .filter(|d| d.code == "IMAGE_INVALID")
+            .count(),
+        0
+    );
 }

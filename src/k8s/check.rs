@@ -7,7 +7,7 @@
 //! images. [`list_images`] is the inventory the same walk finds.
 
 use super::diagnostic::{Diagnostic, Edit, Fix};
-use super::options::{ignored_on_line, CheckOptions};
+use super::options::{CheckOptions, Ignores};
 use super::scalar::source_offset;
 use super::walk::{
     exempt_codes, image_sites, metadata_str, objects, path_text, pod_specs, selected_architectures,
@@ -104,11 +104,9 @@ pub fn validate(text: &str, options: &CheckOptions) -> Vec<Diagnostic> {
             }
         }
     }
-    let index = &cx.index;
-    cx.out.retain(|d| {
-        let ignored = ignored_on_line(index, d.range.start.line as usize);
-        !ignored.iter().any(|c| c == d.code)
-    });
+    let ignores = Ignores::scan(text, &cx.index);
+    cx.out
+        .retain(|d| !ignores.covers(d.range.start.line as usize, d.code));
     // In text order (stable: at one place, the order the checks ran).
     crate::sort::sort_by(&mut cx.out, |a, b| a.range.start < b.range.start);
     cx.out
@@ -120,6 +118,10 @@ pub fn list_images(text: &str) -> Vec<ImageUse> {
     let index = LineIndex::new(text);
     let mut out = Vec::new();
     for (i, doc) in docs.iter().enumerate() {
+        // A document that does not parse has no images to list (validate reports it).
+        if doc.error.is_some() {
+            continue;
+        }
         for pod in pod_specs(&doc.value).into_iter().flatten() {
             let architectures = selected_architectures(pod.spec);
             let operating_systems = selected_operating_systems(pod.spec);
@@ -405,12 +407,29 @@ impl<'t> Checker<'t, '_> {
             Ok(r) => r,
             Err(e) => {
                 let raw = &self.text[value.clone()];
+                // From the error's place to the end of the value, inside the quotes; an error at
+                // the very end (a truncated digest) underlines the last character.
+                let quoted = raw.starts_with(['"', '\'']) && raw.len() >= 2;
+                let inner = if quoted {
+                    value.start + 1..value.end - 1
+                } else {
+                    value.clone()
+                };
                 let at = e
                     .offset()
                     .and_then(|o| source_offset(raw, image, o))
-                    .map(|o| value.start + o)
-                    .filter(|&o| o < value.end);
-                let bytes = at.map_or(value.clone(), |o| o..value.end);
+                    .map(|o| value.start + o);
+                let bytes = match at {
+                    Some(o) if o >= inner.start && o < inner.end => o..inner.end,
+                    Some(o) if o == inner.end && inner.end > inner.start => {
+                        let last = self.text[..inner.end]
+                            .chars()
+                            .next_back()
+                            .map_or(1, char::len_utf8);
+                        inner.end - last..inner.end
+                    }
+                    _ => value.clone(),
+                };
                 let message = format!(
                     "{what}: {image:?} is not a valid image reference: {e} ({}); the kubelet fails with InvalidImageName",
                     e.code()

@@ -101,13 +101,50 @@ impl CheckOptions {
     }
 }
 
-/// The codes a `pullspec-ignore` comment on `line`, or on a comment line just above it, names.
-pub fn ignored_on_line(index: &LineIndex<'_>, line: usize) -> Vec<String> {
-    let mut out = directive(index.line_text(line), false);
-    if line > 0 {
-        out.extend(directive(index.line_text(line - 1), true));
+/// The `pullspec-ignore` comments of a text, found in one pass (a text without any costs one
+/// substring search; the check per diagnostic is then a binary search, so a one-line minified
+/// document with thousands of diagnostics stays linear).
+#[derive(Debug, Default)]
+pub struct Ignores {
+    /// `(line, codes)` of a comment after content on that line (or alone on it), by line.
+    same_line: Vec<(usize, Vec<String>)>,
+    /// `(line, codes)` of a comment alone on its line (it exempts the next line), by line.
+    whole_line: Vec<(usize, Vec<String>)>,
+}
+
+impl Ignores {
+    /// Finds every directive of `text`.
+    pub fn scan(text: &str, index: &LineIndex<'_>) -> Ignores {
+        let mut out = Ignores::default();
+        let mut last = None;
+        for (at, _) in text.match_indices(IGNORE_COMMENT) {
+            let line = index.position(at).line as usize;
+            if last == Some(line) {
+                continue;
+            }
+            last = Some(line);
+            let text = index.line_text(line);
+            let same = directive(text, false);
+            if !same.is_empty() {
+                out.same_line.push((line, same));
+            }
+            let whole = directive(text, true);
+            if !whole.is_empty() {
+                out.whole_line.push((line, whole));
+            }
+        }
+        out
     }
-    out
+
+    /// Whether a diagnostic `code` starting on `line` is exempted by a comment on that line or on
+    /// a comment line just above it.
+    pub fn covers(&self, line: usize, code: &str) -> bool {
+        let has = |list: &[(usize, Vec<String>)], l: usize| {
+            list.binary_search_by_key(&l, |(n, _)| *n)
+                .is_ok_and(|i| list[i].1.iter().any(|c| c == code))
+        };
+        has(&self.same_line, line) || (line > 0 && has(&self.whole_line, line - 1))
+    }
 }
 
 /// The codes of a `# pullspec-ignore CODE[,CODE] reason` comment in a line. `whole`: the line
@@ -174,11 +211,13 @@ mod tests {
     fn ignore_comments_on_the_line_or_above() {
         let t = "a: 1\n# pullspec-ignore IMAGE_NO_TAG,IMAGE_LATEST_TAG because\nimage: x  # pullspec-ignore IMAGE_INVALID\nimage: y#pullspec-ignore IMAGE_INVALID\n";
         let ix = LineIndex::new(t);
-        assert_eq!(
-            ignored_on_line(&ix, 2),
-            ["IMAGE_INVALID", "IMAGE_NO_TAG", "IMAGE_LATEST_TAG"]
-        );
-        assert!(ignored_on_line(&ix, 3).is_empty());
-        assert!(ignored_on_line(&ix, 0).is_empty());
+        let ig = Ignores::scan(t, &ix);
+        for code in ["IMAGE_INVALID", "IMAGE_NO_TAG", "IMAGE_LATEST_TAG"] {
+            assert!(ig.covers(2, code), "{code}");
+        }
+        assert!(!ig.covers(2, "IMAGE_MISSING"));
+        // `y#pullspec-ignore` is not a comment (no blank before `#`).
+        assert!(!ig.covers(3, "IMAGE_INVALID"));
+        assert!(!ig.covers(0, "IMAGE_NO_TAG"));
     }
 }

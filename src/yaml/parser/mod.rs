@@ -239,8 +239,9 @@ impl<'t> Parser<'t> {
             .count()
     }
 
+    /// At the start of a line (the first line starts after a byte order mark).
     fn line_start(&self, pos: usize) -> bool {
-        pos == 0 || self.b[pos - 1] == b'\n'
+        pos == 0 || pos == self.bom || self.b[pos - 1] == b'\n'
     }
 
     /// `---` or `...` at the start of a line, followed by a blank or the end.
