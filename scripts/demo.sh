@@ -39,3 +39,27 @@ node pkg/cli.js pull "$image" --platform linux/arm64 --output "$out"
 
 say "skopeo inspect oci:$out"
 skopeo inspect "oci:$out"
+
+# The manifest checks online: a Deployment naming the local images, for nodes it selects.
+cat >"$work/deploy.yaml" <<YAML
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      nodeSelector: {kubernetes.io/arch: arm64}
+      containers:
+      - name: web
+        image: $host/multiarch:1.0
+      - name: sidecar
+        image: $host/single:1.0
+      - name: typo
+        image: $host/multiarch:1.1
+YAML
+say "pullspec check --online $work/deploy.yaml (a Deployment for arm64 nodes, against the local registry)"
+status=0
+node pkg/cli.js check --online "$work/deploy.yaml" || status=$?
+[ "$status" -eq 1 ] || { echo "expected the online check to find errors (exit 1), got $status" >&2; exit 1; }
