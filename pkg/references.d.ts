@@ -41,6 +41,17 @@ export interface RawReference {
 export function parseReference(input: string): ImageReference;
 
 /**
+ * {@link parseReference} that returns the error of an invalid reference instead of throwing it
+ * (without a stack trace, which costs several times the parse): for editors validating as
+ * people type, and loops over many inputs. Same results as `parseReference` on every input.
+ * @throws PullspecError `INVALID_ARGUMENT` only when `input` is not a string.
+ * @example
+ * const r = tryParseReference(text);
+ * if (r instanceof PullspecError) underline(r.offset, r.code); else show(r.normalized);
+ */
+export function tryParseReference(input: string): ImageReference | PullspecError;
+
+/**
  * Parses many references in one call (faster than a loop). An invalid input yields its
  * PullspecError in place, not thrown; those errors carry no stack trace (they are values, and
  * capturing one costs more than parsing).

@@ -98,10 +98,10 @@ function build(input, o) {
 }
 
 /**
- * Parses an image reference with Kubernetes semantics (distribution/reference
- * ParseNormalizedNamed). Throws PullspecError.
+ * The parse of one reference: the ImageReference, or the PullspecError as a value (`withStack`:
+ * with a stack trace, as a thrown error should have; without, it costs ~2 us less).
  */
-export function parseReference(input) {
+function parseOne(input, withStack) {
   if (typeof input !== "string") requireString(input, "image reference");
   if (input.length * 3 > inCap) reserve(input.length * 3, 1);
   views();
@@ -111,10 +111,34 @@ export function parseReference(input) {
     const ok = state.raw.ref_parse(written) === 0;
     views();
     if (ok) return build(input, outPtr >>> 2);
-    const error = failure(input, outPtr >>> 2);
-    if (error) throw error;
+    const error = failure(input, outPtr >>> 2, withStack);
+    if (error) return error;
   }
-  return gen.parse_reference(input, "normalized"); // non-ASCII: throws with UTF-16 offsets
+  try {
+    return gen.parse_reference(input, "normalized"); // non-ASCII: errors with UTF-16 offsets
+  } catch (e) {
+    return e;
+  }
+}
+
+/**
+ * Parses an image reference with Kubernetes semantics (distribution/reference
+ * ParseNormalizedNamed). Throws PullspecError.
+ */
+export function parseReference(input) {
+  const r = parseOne(input, true);
+  if (r instanceof PullspecError) throw r;
+  return r;
+}
+
+/**
+ * `parseReference` that returns the PullspecError of an invalid reference instead of throwing it,
+ * without a stack trace: for editors validating as people type and loops over many inputs, where
+ * a thrown error's stack capture costs several times the parse. Same results as parseReference.
+ * Throws only for a non-string (INVALID_ARGUMENT).
+ */
+export function tryParseReference(input) {
+  return parseOne(input, false);
 }
 
 /**

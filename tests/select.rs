@@ -160,7 +160,11 @@ fn windows_selection_follows_the_host_build() {
         ("10.0.17763.100", Some(1)),
         ("10.0.20348.100", Some(2)),
         ("10.0.22631.1", Some(2)),
-        ("10.0.26100.2000", Some(3)),
+        // containerd main: an ltsc2025 host runs ltsc2022 images too, and matching entries are
+        // ordered by revision alone, so 20348.2582 wins over 26100.1 (rc.4 chose 26100.1).
+        ("10.0.26100.2000", Some(2)),
+        // Past ltsc2025 only images from 26100 up to the host are runnable.
+        ("10.0.26200.1", Some(3)),
         ("10.0.14393.1", None),
     ];
     for (h, want) in cases {

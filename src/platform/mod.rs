@@ -1,5 +1,8 @@
 //! `Platform`: parse, format and normalize platform specifiers exactly as containerd/platforms
-//! v1.0.0-rc.4 does, with the host passed in instead of Go's `runtime.GOOS`/`GOARCH`.
+//! v1.0.0-rc.4 does, with the host passed in instead of Go's `runtime.GOOS`/`GOARCH`. Windows
+//! compatibility and ordering follow its main branch (commit 4549974: ltsc2025, revision
+//! ordering), see [`windows`]; where that differs from the rc.4 vectors is listed in
+//! `tests/platforms-main.json`.
 //!
 //! Specifier grammar (`Parse`):
 //!

@@ -1,10 +1,12 @@
 //! Windows `os.version` compatibility by build number (containerd/platforms
-//! `platform_windows_compat.go`, v1.0.0-rc.4).
+//! `platform_windows_compat.go` at main, commit 4549974: ltsc2022 and ltsc2025).
 //!
 //! A Windows host can run a container image when major and minor versions are equal and:
 //! - the host build is older than Windows Server 2022 (20348): the builds must be equal;
-//! - otherwise (stable ABI): the image build lies between the newest LTSC release the host is
-//!   at least as new as (today only 20348) and the host build, both inclusive.
+//! - otherwise (stable ABI): the image build lies between the newest LTSC release *older* than
+//!   the host (ltsc2022 when none is: the host is ltsc2022 itself) and the host build, both
+//!   inclusive. So an ltsc2025 host (26100) runs images from 20348 to 26100, and a host past
+//!   ltsc2025 runs images from 26100 up to its own build.
 //!
 //! A version is `major.minor.build[.revision]`; anything that does not parse that way (fewer than
 //! two dots, a part that is not a decimal number in range) counts as "no version", which matches
@@ -13,8 +15,11 @@
 /// Build number of Windows Server 2022 (ltsc2022), the first stable-ABI release.
 pub const WS2022_BUILD: u16 = 20348;
 
-/// Stable ABI LTSC releases in ascending order: a host at or past one runs images from it on.
-pub const COMPAT_LTSC_RELEASES: &[u16] = &[WS2022_BUILD];
+/// Build number of Windows Server 2025 (ltsc2025).
+pub const WS2025_BUILD: u16 = 26100;
+
+/// Stable ABI LTSC releases in ascending order: a host newer than one runs images from it on.
+pub const COMPAT_LTSC_RELEASES: &[u16] = &[WS2022_BUILD, WS2025_BUILD];
 
 /// A parsed `major.minor.build` (revision ignored); all zero when unparsable.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -84,9 +89,9 @@ impl WindowsVersion {
         let supported = COMPAT_LTSC_RELEASES
             .iter()
             .rev()
-            .find(|&&r| self.build >= r)
+            .find(|&&r| self.build > r)
             .copied()
-            .unwrap_or(0);
+            .unwrap_or(WS2022_BUILD);
         image.build >= supported && image.build <= self.build
     }
 
@@ -97,6 +102,16 @@ impl WindowsVersion {
         }
         self.can_run(&WindowsVersion::parse(candidate_os_version))
     }
+}
+
+/// The revision of an `os.version` (`10.0.20348.2966` -> 2966): containerd's `winRevision`, 0
+/// when there are fewer than four parts or the fourth is not a number.
+pub fn revision(os_version: &str) -> u64 {
+    os_version
+        .split('.')
+        .nth(3)
+        .and_then(|r| r.parse::<i64>().ok())
+        .map_or(0, |r| r.max(0) as u64)
 }
 
 /// Whether a Windows host with `host_os_version` can run an image built for `image_os_version`

@@ -32,7 +32,7 @@ const BUDGET_MS = Number(process.env.BENCH_BUDGET_MS ?? 50);
 const VERBOSE = process.env.BENCH_VERBOSE === "1";
 const started = performance.now();
 
-const { parseReference, parseReferences } = await import(join(pkgDir, "node.js"));
+const { parseReference, parseReferences, tryParseReference, PullspecError } = await import(join(pkgDir, "node.js"));
 
 // ---------------------------------------------------------------------------------------------
 // The corpus
@@ -456,6 +456,15 @@ const rows = [
     },
   },
   {
+    name: "pullspec tryParseReference (per call)",
+    pass(list) {
+      for (const s of list) {
+        const r = tryParseReference(s);
+        sink += r instanceof PullspecError ? 1 : r.repository.length;
+      }
+    },
+  },
+  {
     name: "pullspec parseReferences (batch)",
     pass(list) {
       const out = parseReferences(list);
@@ -509,7 +518,7 @@ const slowestPass = Math.max(...rows.map((r) => r.passMs[0]));
 // ---------------------------------------------------------------------------------------------
 // Report
 
-const [perCall, batch] = rows;
+const [perCall, tryCall, batch] = rows;
 const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
 const table = [[
   "parser", "ops/s all", "ops/s valid", "per-call × all", "× valid", "batch × all", "× valid",
@@ -547,6 +556,17 @@ console.log(
     `* pullspec itself against references.json 'expected'.`,
 );
 for (const w of pullspecWrong) console.log(`  pullspec WRONG: ${w}`);
+// The goals: per call, pullspec at least as fast as docker-parse-image (the fastest peer, a single
+// regular expression that is wrong on about a fifth of the inputs).
+const dpi = rows.find((r) => r.name === "docker-parse-image");
+if (dpi) {
+  const goal = (label, ours, theirs) => {
+    const x = ours / theirs;
+    console.log(`goal ${label}: ${x.toFixed(2)}x docker-parse-image (goal >= 1.00: ${x >= 1 ? "met" : "NOT met"})`);
+  };
+  goal("parseReference per call, valid inputs", perCall.validOpsPerSec, dpi.validOpsPerSec);
+  goal("tryParseReference per call, all inputs", tryCall.opsPerSec, dpi.opsPerSec);
+}
 for (const p of active) {
   console.log(
     `${p.name}: wrong ${p.wrong} (accepts ${p.acceptsInvalid} invalid, rejects ${p.rejectsValid} valid, ` +

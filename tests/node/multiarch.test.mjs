@@ -107,7 +107,10 @@ test("sort vectors: stable sort by the comparer's preference", () => {
 });
 
 test("select vectors: chosen entry and preference order as containerd's images.Manifest", () => {
-  for (const c of v.select_cases) {
+  // Where containerd/platforms main differs from the rc.4 vectors, main's answer (tests/platforms-main.json).
+  const main = JSON.parse(readFileSync(join(root, "tests/platforms-main.json"), "utf8"));
+  for (const original of v.select_cases) {
+    const c = main.select_overrides[original.id] ? { ...original, expected: main.select_overrides[original.id].expected } : original;
     const m = platformMatcher(platformOf(c.requested), { mode: c.comparer, host });
     const index = indexOf(c.index_platforms);
     const s = selectManifest(index, m);
@@ -169,8 +172,10 @@ test("Windows: os.version compatibility by build number; windows_host prefers th
     ["10.0.17763.100", "10.0.20348.1", false],
     ["10.0.20348.100", "10.0.17763.1", false],
     ["10.0.22631.1", "10.0.20348.2966", true], // stable ABI since ltsc2022
-    ["10.0.26100.1", "10.0.20348.2966", true],
+    ["10.0.26100.1", "10.0.20348.2966", true], // an ltsc2025 host runs ltsc2022 images
     ["10.0.20348.1", "10.0.26100.2605", false],
+    ["10.0.26200.1", "10.0.26100.2605", true], // past ltsc2025: from ltsc2025 up to the host
+    ["10.0.26200.1", "10.0.20348.2966", false],
   ];
   for (const [h, image, ok] of cases) {
     assert.equal(platformMatcher(w(h), { mode: "exact" }).matches(w(image)), ok, `${h} runs ${image}`);
@@ -178,18 +183,23 @@ test("Windows: os.version compatibility by build number; windows_host prefers th
   const hostPlatform = w("10.0.26100.2000");
   const m = platformMatcher(hostPlatform);
   assert.equal(m.mode, "windows_host");
-  const sorted = m.sort([w("10.0.20348.1"), w("10.0.17763.1"), w("10.0.26100.1")]);
-  assert.deepEqual(sorted.map((p) => p.osVersion), ["10.0.26100.1", "10.0.20348.1", "10.0.17763.1"]);
+  // containerd main orders matching entries by revision (the fourth part, as a number), newest first;
+  // equal revisions keep their order; what the host cannot run comes last.
+  const sorted = m.sort([w("10.0.20348.999"), w("10.0.17763.5000"), w("10.0.26100.1000"), w("10.0.20348.2")]);
+  assert.deepEqual(sorted.map((p) => p.osVersion), ["10.0.26100.1000", "10.0.20348.999", "10.0.20348.2", "10.0.17763.5000"]);
   const idx = exampleText("windows-index.json");
   const pick = (h) => selectManifest(idx, w(h))?.platform?.osVersion ?? null;
   assert.equal(pick("10.0.17763.5000"), "10.0.17763.6659");
   assert.equal(pick("10.0.20348.100"), "10.0.20348.2966");
   assert.equal(pick("10.0.22631.1"), "10.0.20348.2966");
-  assert.equal(pick("10.0.26100.9"), "10.0.26100.2605");
+  // containerd main: an ltsc2025 host also runs ltsc2022 images, and the higher revision wins.
+  assert.equal(pick("10.0.26100.9"), "10.0.20348.2966");
+  assert.equal(pick("10.0.26200.9"), "10.0.26100.2605");
   assert.equal(pick("10.0.14393.1"), null);
   // a parsed manifest (osVersion) as the index keeps its os.version for selection
   assert.equal(selectManifest(parseManifest(idx), w("10.0.17763.5000")).platform.osVersion, "10.0.17763.6659");
-  assert.equal(selectManifest(idx, "windows/amd64").platform.osVersion, "10.0.26100.2605");
+  // No os.version asked: every Windows entry matches, and containerd main takes the highest revision.
+  assert.equal(selectManifest(idx, "windows/amd64").platform.osVersion, "10.0.17763.6659");
   assert.equal(selectManifest(idx, "linux/amd64").index, 0);
 });
 

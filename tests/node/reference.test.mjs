@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  parseReference, parseReferences, parseCanonicalReference, parseRawReference, PullspecError,
+  parseReference, parseReferences, tryParseReference, parseCanonicalReference, parseRawReference, PullspecError,
   withArchSuffix, splitArchSuffix, kubeletImageWithDefaultTag, _parseReferenceViaRust,
 } from "../../pkg/node.js";
 import { vectors } from "./helpers.mjs";
@@ -31,6 +31,22 @@ test("every conformance vector parses as distribution/reference and Kubernetes d
       assert.throws(() => parseReference(c.input), (e) => e instanceof PullspecError && kindOf(e.code) === want.error, c.id);
     }
   }
+});
+
+test("tryParseReference returns exactly what parseReference returns or throws, on every vector and odd input", () => {
+  const inputs = refs.cases.map((c) => c.input).concat(["", " ", "nginx", "Nginx", "é/app", "a".repeat(300), "x@sha256:abc", "[::1]:5000/x"]);
+  for (const input of inputs) {
+    let want;
+    try { want = parseReference(input); } catch (e) { want = e; }
+    const got = tryParseReference(input);
+    if (want instanceof PullspecError) {
+      assert.ok(got instanceof PullspecError, input);
+      assert.deepEqual([got.code, got.message, got.offset], [want.code, want.message, want.offset], input);
+    } else {
+      assert.deepEqual(got, want, input);
+    }
+  }
+  assert.throws(() => tryParseReference(42), (e) => e instanceof PullspecError && e.code === "INVALID_ARGUMENT");
 });
 
 test("raw parse matches distribution's Parse (sha384/512 are supported here, as in Kubernetes)", () => {

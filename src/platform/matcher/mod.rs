@@ -1,6 +1,6 @@
 //! Platform matchers and their preference order (containerd/platforms v1.0.0-rc.4
-//! `NewMatcher`, `Only`, `OnlyStrict`, `OnlyOS`, `Ordered`, `Any`, `All`, the Windows
-//! match-comparer).
+//! `NewMatcher`, `Only`, `OnlyStrict`, `OnlyOS`, `Ordered`, `Any`, `All`; the Windows
+//! match-comparer as on main, commit 4549974).
 //!
 //! A [`Matcher`] is a value: `matches(p)` says whether `p` is acceptable, `less(a, b)` whether
 //! `a` is preferred over `b`, and `sort`/`sorted_indices` order a list the way containerd's
@@ -546,9 +546,12 @@ impl Matcher {
                 m1 && self.ordered_less(a, b)
             }
             Mode::WindowsHost => {
+                // containerd main: two matching entries are ordered by revision alone (the
+                // fourth part of os.version), newest first; equal revisions keep index order.
                 let (m1, m2) = (self.any_entry(a), self.any_entry(b));
                 if m1 && m2 {
-                    return a.os_version > b.os_version;
+                    return super::windows::revision(&a.os_version)
+                        > super::windows::revision(&b.os_version);
                 }
                 m1 && !m2
             }
