@@ -8,7 +8,7 @@ import { pathToFileURL } from "node:url";
 import { validateManifests, checkManifests, manifestRules, parseYaml } from "../node.js";
 import { clientFrom } from "./client.js";
 import { UsageError, choice, didYouMean } from "./format.js";
-import { collectInputs, readInputText, readRegularFile, InputError, STDIN_LABEL } from "./files.js";
+import { collectInputs, textOrProblem, readRegularFile, STDIN_LABEL } from "./files.js";
 
 export const summary = "check the container images of Kubernetes manifests (YAML or JSON files, directories, stdin) offline";
 export const usage =
@@ -373,12 +373,8 @@ export async function run(values, positionals, io) {
       notChecked++;
       continue;
     }
-    let text;
-    try {
-      text = await readInputText(input);
-    } catch (e) {
-      if (!(e instanceof InputError)) throw e;
-      problems.push(e.message);
+    const text = await textOrProblem(input, problems);
+    if (text === null) {
       notChecked++;
       continue;
     }

@@ -200,6 +200,17 @@ export async function readInputText(input) {
   return input.path === null ? readStdin(input.file) : readRegularFile(input.path, input.file);
 }
 
+/** The text of an input, or null after adding why it could not be read to `problems`. */
+export async function textOrProblem(input, problems) {
+  try {
+    return await readInputText(input);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    problems.push(e.message);
+    return null;
+  }
+}
+
 /**
  * Arguments of commands that take a list (`ref`, `policy`): each argument as is, except `-`,
  * which stands for the lines of standard input (one item a line; surrounding whitespace and

@@ -3,7 +3,7 @@
 // policy it runs with.
 import { listImages } from "../node.js";
 import { UsageError, choice, table } from "./format.js";
-import { collectInputs, readInputText, InputError, STDIN_LABEL } from "./files.js";
+import { collectInputs, textOrProblem, STDIN_LABEL } from "./files.js";
 
 export const summary = "list every container image of Kubernetes manifests with its place, normalized form and pull policy";
 export const usage = "PATH...|- [--format text|json] [--stdin-filename NAME]";
@@ -33,14 +33,8 @@ export async function run(values, positionals, io) {
   const { inputs, problems } = collectInputs(positionals, { stdinLabel: values["stdin-filename"] ?? STDIN_LABEL });
   const found = [];
   for (const input of inputs) {
-    let text;
-    try {
-      text = await readInputText(input);
-    } catch (e) {
-      if (!(e instanceof InputError)) throw e;
-      problems.push(e.message);
-      continue;
-    }
+    const text = await textOrProblem(input, problems);
+    if (text === null) continue;
     for (const u of listImages(text)) {
       found.push({
         file: input.file,

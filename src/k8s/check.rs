@@ -4,21 +4,21 @@
 //! spec ([`super::walk`]), and reports [`Diagnostic`]s with the codes of [`super::rules`]. A
 //! document that is not YAML is one `YAML_INVALID` and the others are still checked. Nothing is
 //! reported about objects without a pod spec, nor about `image` keys that are not container
-//! images. [`list_images`] is the inventory the same walk finds.
+//! images. The inventory the same walk finds is [`super::inventory`].
 
 use super::diagnostic::{Diagnostic, Edit, Fix};
 use super::options::{CheckOptions, Ignores};
 use super::scalar::source_offset;
 use super::walk::{
     exempt_codes, image_sites, metadata_str, objects, path_text, pod_specs, selected_architectures,
-    selected_operating_systems, ImageSite, Path, PodSpec,
+    ImageSite, Path, PodSpec,
 };
 use crate::auth::glob::urls_match;
 use crate::auth::secrets::{read_pull_secret, SecretError, SecretOutcome};
 use crate::error::Coded;
-use crate::policy::{default_pull_policy, PullPolicy};
+use crate::policy::default_pull_policy;
 use crate::reference::{split_arch_suffix, Reference};
-use crate::text::{closest, LineIndex, TextRange};
+use crate::text::{closest, LineIndex};
 use crate::yaml::parse_documents_with_spans;
 use crate::yaml::spans::Step;
 use crate::yaml::Document;
@@ -27,37 +27,6 @@ use std::ops::Range;
 
 /// The values `imagePullPolicy` may take.
 const POLICIES: [&str; 3] = ["Always", "IfNotPresent", "Never"];
-
-/// One container image found in a text ([`list_images`]).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ImageUse {
-    /// Zero-based index of the document in the stream.
-    pub document: usize,
-    /// Where the image value is written.
-    pub range: TextRange,
-    /// The image as written.
-    pub image: String,
-    /// Its normalized form (`docker.io/library/nginx:1.25`); `None` when it does not parse.
-    pub normalized: Option<String>,
-    /// The policy the container runs with (`None` when the written policy is invalid).
-    pub pull_policy: Option<PullPolicy>,
-    /// Why (or why the written policy is refused).
-    pub pull_policy_reason: String,
-    /// The object's kind (`Deployment`).
-    pub kind: String,
-    /// The object's `metadata.name`.
-    pub name: String,
-    /// The container's (or image volume's) name.
-    pub container: Option<String>,
-    /// JSON path of the image value in its document.
-    pub field: String,
-    /// The architectures the pod's node selection allows (empty: any).
-    pub architectures: Vec<String>,
-    /// The operating systems the pod's node selection allows (empty: any).
-    pub operating_systems: Vec<String>,
-    /// Rule codes the object exempts itself from (`pullspec/ignore`).
-    pub exempt: Vec<String>,
-}
 
 /// Checks every document of `text` (YAML or JSON, one or many documents).
 pub fn validate(text: &str, options: &CheckOptions) -> Vec<Diagnostic> {
@@ -70,18 +39,17 @@ pub fn validate(text: &str, options: &CheckOptions) -> Vec<Diagnostic> {
     };
     let secrets = cx.secrets(&docs);
     for (i, doc) in docs.iter().enumerate() {
+        let scope = Scope {
+            index: i,
+            doc,
+            exempt: &[],
+        };
         if let Some(e) = &doc.error {
             let at = e.offset.min(text.len());
             let end = next_char(text, at);
             cx.emit(
-                i,
-                doc,
-                &[],
-                Some(at..end),
-                "YAML_INVALID",
-                e.to_string(),
-                Vec::new(),
-                &[],
+                &scope,
+                Finding::new("YAML_INVALID", &[], e.to_string()).at(at..end),
             );
             continue;
         }
@@ -90,14 +58,8 @@ pub fn validate(text: &str, options: &CheckOptions) -> Vec<Diagnostic> {
                 Err(shape) => {
                     let message = format!("{}: {}", path_text(&shape.path), shape.problem);
                     cx.emit(
-                        i,
-                        doc,
-                        &shape.path,
-                        None,
-                        "POD_SPEC_INVALID",
-                        message,
-                        Vec::new(),
-                        &[],
+                        &scope,
+                        Finding::new("POD_SPEC_INVALID", &shape.path, message),
                     );
                 }
                 Ok(pod) => cx.pod(i, doc, &pod, &secrets),
@@ -112,61 +74,13 @@ pub fn validate(text: &str, options: &CheckOptions) -> Vec<Diagnostic> {
     cx.out
 }
 
-/// Every container image in `text`, in document order.
-pub fn list_images(text: &str) -> Vec<ImageUse> {
-    let docs = parse_documents_with_spans(text);
-    let index = LineIndex::new(text);
-    let mut out = Vec::new();
-    for (i, doc) in docs.iter().enumerate() {
-        // A document that does not parse has no images to list (validate reports it).
-        if doc.error.is_some() {
-            continue;
-        }
-        for pod in pod_specs(&doc.value).into_iter().flatten() {
-            let architectures = selected_architectures(pod.spec);
-            let operating_systems = selected_operating_systems(pod.spec);
-            let exempt = exempt_codes(pod.object);
-            for site in image_sites(&pod) {
-                let Some(Value::String(image)) = site.image() else {
-                    continue;
-                };
-                let path = site.image_path();
-                let range = span(doc, &path);
-                let (pull_policy, pull_policy_reason) =
-                    match default_pull_policy(image, policy_str(&site)) {
-                        Ok(d) => (Some(d.policy), d.reason),
-                        Err(e) => (None, e.to_string()),
-                    };
-                out.push(ImageUse {
-                    document: i,
-                    range: index.range(range),
-                    image: image.clone(),
-                    normalized: Reference::parse_normalized(image)
-                        .ok()
-                        .map(|r| r.to_string()),
-                    pull_policy,
-                    pull_policy_reason,
-                    kind: pod.kind().to_string(),
-                    name: pod.name().to_string(),
-                    container: site.name.map(str::to_string),
-                    field: path_text(&path),
-                    architectures: architectures.clone(),
-                    operating_systems: operating_systems.clone(),
-                    exempt: exempt.clone(),
-                });
-            }
-        }
-    }
-    out
-}
-
 /// The written pull policy as a string (`None` when absent or not a string).
-fn policy_str<'v>(site: &ImageSite<'v>) -> Option<&'v str> {
+pub(super) fn policy_str<'v>(site: &ImageSite<'v>) -> Option<&'v str> {
     site.policy().and_then(Value::as_str)
 }
 
 /// The byte range of the node at `path`, or of its nearest ancestor, or the document's start.
-fn span(doc: &Document, path: &[Step<'_>]) -> Range<usize> {
+pub(super) fn span(doc: &Document, path: &[Step<'_>]) -> Range<usize> {
     doc.spans
         .locate(path)
         .map(|(r, _)| r)
@@ -176,6 +90,46 @@ fn span(doc: &Document, path: &[Step<'_>]) -> Range<usize> {
 /// The byte just past the character at `at` (an empty range at the end of the text).
 fn next_char(text: &str, at: usize) -> usize {
     text[at..].chars().next().map_or(at, |c| at + c.len_utf8())
+}
+
+/// Where findings are reported: the document, and the rules its object exempts itself from.
+struct Scope<'d> {
+    index: usize,
+    doc: &'d Document,
+    exempt: &'d [String],
+}
+
+/// One diagnostic to report: its rule, the value it is about (`path`; `bytes` when the range is
+/// narrower than the value), what a person reads, and certain fixes.
+struct Finding<'p> {
+    code: &'static str,
+    path: &'p [Step<'p>],
+    bytes: Option<Range<usize>>,
+    message: String,
+    fixes: Vec<Fix>,
+}
+
+impl<'p> Finding<'p> {
+    fn new(code: &'static str, path: &'p [Step<'p>], message: String) -> Finding<'p> {
+        Finding {
+            code,
+            path,
+            bytes: None,
+            message,
+            fixes: Vec::new(),
+        }
+    }
+
+    /// Reported at `bytes` rather than at the whole value.
+    fn at(mut self, bytes: Range<usize>) -> Finding<'p> {
+        self.bytes = Some(bytes);
+        self
+    }
+
+    fn fixes(mut self, fixes: Vec<Fix>) -> Finding<'p> {
+        self.fixes = fixes;
+        self
+    }
 }
 
 /// A Secret of the text, for `imagePullSecrets` that name it.
@@ -193,35 +147,23 @@ struct Checker<'t, 'o> {
 }
 
 impl<'t> Checker<'t, '_> {
-    /// Reports one diagnostic, unless its rule is off or the object exempts it. `bytes`: the
-    /// range, else that of `path`.
-    #[allow(clippy::too_many_arguments)]
-    fn emit(
-        &mut self,
-        document: usize,
-        doc: &Document,
-        path: &[Step<'_>],
-        bytes: Option<Range<usize>>,
-        code: &'static str,
-        message: String,
-        fixes: Vec<Fix>,
-        exempt: &[String],
-    ) {
-        let Some(severity) = self.options.severity(code) else {
+    /// Reports a finding, unless its rule is off or the object exempts it.
+    fn emit(&mut self, scope: &Scope<'_>, f: Finding<'_>) {
+        let Some(severity) = self.options.severity(f.code) else {
             return;
         };
-        if exempt.iter().any(|c| c == code) {
+        if scope.exempt.iter().any(|c| c == f.code) {
             return;
         }
-        let bytes = bytes.unwrap_or_else(|| span(doc, path));
+        let bytes = f.bytes.unwrap_or_else(|| span(scope.doc, f.path));
         self.out.push(Diagnostic {
-            code,
+            code: f.code,
             severity,
-            message,
+            message: f.message,
             range: self.index.range(bytes),
-            path: path_text(path),
-            document,
-            fixes,
+            path: path_text(f.path),
+            document: scope.index,
+            fixes: f.fixes,
         });
     }
 
@@ -258,21 +200,17 @@ impl<'t> Checker<'t, '_> {
                     _ => Vec::new(),
                 };
                 let message = e.to_string();
+                let scope = Scope {
+                    index: i,
+                    doc,
+                    exempt: &[],
+                };
                 let path: Vec<Step<'_>> = object_path
                     .iter()
                     .copied()
                     .chain(steps.iter().map(OwnedStep::step))
                     .collect();
-                self.emit(
-                    i,
-                    doc,
-                    &path,
-                    None,
-                    "SECRET_INVALID",
-                    message,
-                    Vec::new(),
-                    &[],
-                );
+                self.emit(&scope, Finding::new("SECRET_INVALID", &path, message));
             }
         }
         out
@@ -281,21 +219,19 @@ impl<'t> Checker<'t, '_> {
     /// The checks of one pod spec.
     fn pod(&mut self, i: usize, doc: &Document, pod: &PodSpec<'_>, secrets: &[SecretDef<'_>]) {
         let exempt = exempt_codes(pod.object);
+        let scope = Scope {
+            index: i,
+            doc,
+            exempt: &exempt,
+        };
         let arches = selected_architectures(pod.spec);
         for site in image_sites(pod) {
-            self.site(i, doc, &site, &arches, &exempt);
+            self.site(&scope, &site, &arches);
         }
-        self.pull_secrets(i, doc, pod, secrets, &exempt);
+        self.pull_secrets(&scope, pod, secrets);
     }
 
-    fn site(
-        &mut self,
-        i: usize,
-        doc: &Document,
-        site: &ImageSite<'_>,
-        arches: &[String],
-        exempt: &[String],
-    ) {
+    fn site(&mut self, scope: &Scope<'_>, site: &ImageSite<'_>, arches: &[String]) {
         let path = site.image_path();
         let what = if site.list == "volumes" {
             format!("image volume {}", quoted_name(site.name))
@@ -304,19 +240,10 @@ impl<'t> Checker<'t, '_> {
         };
         let image = match site.image() {
             None | Some(Value::Null) => {
-                let at = self.holder_range(doc, site);
+                let at = self.holder_range(scope.doc, site);
                 let field = site.image_key;
                 let message = format!("{what} has no {field}: the API server refuses the pod");
-                self.emit(
-                    i,
-                    doc,
-                    &path,
-                    Some(at),
-                    "IMAGE_MISSING",
-                    message,
-                    Vec::new(),
-                    exempt,
-                );
+                self.emit(scope, Finding::new("IMAGE_MISSING", &path, message).at(at));
                 None
             }
             Some(Value::String(s)) if s.is_empty() => {
@@ -324,16 +251,7 @@ impl<'t> Checker<'t, '_> {
                     "{what} has an empty {}: the API server refuses the pod",
                     site.image_key
                 );
-                self.emit(
-                    i,
-                    doc,
-                    &path,
-                    None,
-                    "IMAGE_MISSING",
-                    message,
-                    Vec::new(),
-                    exempt,
-                );
+                self.emit(scope, Finding::new("IMAGE_MISSING", &path, message));
                 None
             }
             Some(Value::String(s)) => Some(s.as_str()),
@@ -343,22 +261,13 @@ impl<'t> Checker<'t, '_> {
                     site.image_key,
                     super::walk::kind_of(other)
                 );
-                self.emit(
-                    i,
-                    doc,
-                    &path,
-                    None,
-                    "IMAGE_INVALID",
-                    message,
-                    Vec::new(),
-                    exempt,
-                );
+                self.emit(scope, Finding::new("IMAGE_INVALID", &path, message));
                 None
             }
         };
-        let policy_ok = self.policy(i, doc, site, exempt);
+        let policy_ok = self.policy(scope, site);
         let Some(image) = image else { return };
-        let value = span(doc, &path);
+        let value = span(scope.doc, &path);
         if image.trim() != image {
             let raw = &self.text[value.clone()];
             let fixes = requote(raw, image.trim())
@@ -372,14 +281,8 @@ impl<'t> Checker<'t, '_> {
                 "{what}: the image {image:?} has leading or trailing whitespace; the API server refuses the pod"
             );
             self.emit(
-                i,
-                doc,
-                &path,
-                None,
-                "IMAGE_WHITESPACE",
-                message,
-                fixes,
-                exempt,
+                scope,
+                Finding::new("IMAGE_WHITESPACE", &path, message).fixes(fixes),
             );
             return;
         }
@@ -391,16 +294,7 @@ impl<'t> Checker<'t, '_> {
                 } else {
                     format!("{key} is {}, set explicitly", d.policy)
                 };
-                self.emit(
-                    i,
-                    doc,
-                    &path,
-                    None,
-                    "PULL_POLICY_EFFECTIVE",
-                    message,
-                    Vec::new(),
-                    exempt,
-                );
+                self.emit(scope, Finding::new("PULL_POLICY_EFFECTIVE", &path, message));
             }
         }
         let r = match Reference::parse_normalized(image) {
@@ -435,14 +329,8 @@ impl<'t> Checker<'t, '_> {
                     e.code()
                 );
                 self.emit(
-                    i,
-                    doc,
-                    &path,
-                    Some(bytes),
-                    "IMAGE_INVALID",
-                    message,
-                    Vec::new(),
-                    exempt,
+                    scope,
+                    Finding::new("IMAGE_INVALID", &path, message).at(bytes),
                 );
                 return;
             }
@@ -450,59 +338,23 @@ impl<'t> Checker<'t, '_> {
         match (r.tag(), r.digest()) {
             (None, None) => {
                 let message = format!("{what}: {image:?} has no tag, so it means {image}:latest: it can change under you, and the pull policy defaults to Always");
-                self.emit(
-                    i,
-                    doc,
-                    &path,
-                    None,
-                    "IMAGE_NO_TAG",
-                    message,
-                    Vec::new(),
-                    exempt,
-                );
+                self.emit(scope, Finding::new("IMAGE_NO_TAG", &path, message));
             }
             (Some("latest"), None) => {
                 let message = format!("{what}: {image:?} uses the tag latest: it can change under you, and the pull policy defaults to Always");
-                self.emit(
-                    i,
-                    doc,
-                    &path,
-                    None,
-                    "IMAGE_LATEST_TAG",
-                    message,
-                    Vec::new(),
-                    exempt,
-                );
+                self.emit(scope, Finding::new("IMAGE_LATEST_TAG", &path, message));
             }
             (Some(tag), Some(d)) => {
                 let message = format!(
                     "{what}: the tag {tag:?} is ignored; the image is pulled by its digest {d}"
                 );
-                self.emit(
-                    i,
-                    doc,
-                    &path,
-                    None,
-                    "IMAGE_TAG_IGNORED",
-                    message,
-                    Vec::new(),
-                    exempt,
-                );
+                self.emit(scope, Finding::new("IMAGE_TAG_IGNORED", &path, message));
             }
             _ => {}
         }
         if r.digest().is_none() {
             let message = format!("{what}: {image:?} is not pinned by digest");
-            self.emit(
-                i,
-                doc,
-                &path,
-                None,
-                "IMAGE_NOT_PINNED",
-                message,
-                Vec::new(),
-                exempt,
-            );
+            self.emit(scope, Finding::new("IMAGE_NOT_PINNED", &path, message));
         }
         let allow = &self.options.allow_registries;
         if !allow.is_empty() && !allow.iter().any(|p| urls_match(p, &r.name())) {
@@ -511,16 +363,7 @@ impl<'t> Checker<'t, '_> {
                 r.name(),
                 allow.join(", ")
             );
-            self.emit(
-                i,
-                doc,
-                &path,
-                None,
-                "REGISTRY_NOT_ALLOWED",
-                message,
-                Vec::new(),
-                exempt,
-            );
+            self.emit(scope, Finding::new("REGISTRY_NOT_ALLOWED", &path, message));
         }
         if let (false, Ok(Some((base, arch)))) = (arches.is_empty(), split_arch_suffix(image)) {
             if !arches.iter().any(|a| a == arch) {
@@ -528,28 +371,13 @@ impl<'t> Checker<'t, '_> {
                     "{what}: {image:?} is built for {arch}, but the pod's node selection asks for {}; use the multi-architecture image {base}",
                     arches.join(", ")
                 );
-                self.emit(
-                    i,
-                    doc,
-                    &path,
-                    None,
-                    "ARCH_SUFFIX_MISMATCH",
-                    message,
-                    Vec::new(),
-                    exempt,
-                );
+                self.emit(scope, Finding::new("ARCH_SUFFIX_MISMATCH", &path, message));
             }
         }
     }
 
     /// Checks a written pull policy; true when it is valid (or absent).
-    fn policy(
-        &mut self,
-        i: usize,
-        doc: &Document,
-        site: &ImageSite<'_>,
-        exempt: &[String],
-    ) -> bool {
+    fn policy(&mut self, scope: &Scope<'_>, site: &ImageSite<'_>) -> bool {
         let key = site.policy_key;
         let path = site.policy_path();
         let written = match site.policy() {
@@ -563,16 +391,7 @@ impl<'t> Checker<'t, '_> {
                     "{key} must be a string (Always, IfNotPresent or Never), found {}",
                     super::walk::kind_of(other)
                 );
-                self.emit(
-                    i,
-                    doc,
-                    &path,
-                    None,
-                    "PULL_POLICY_INVALID",
-                    message,
-                    Vec::new(),
-                    exempt,
-                );
+                self.emit(scope, Finding::new("PULL_POLICY_INVALID", &path, message));
                 return false;
             }
         };
@@ -585,31 +404,18 @@ impl<'t> Checker<'t, '_> {
             message.push_str(&format!(" (did you mean {s}?)"));
             fixes.push(Fix {
                 title: format!("Set {key} to {s}"),
-                edits: vec![self.edit(span(doc, &path), s.to_string())],
+                edits: vec![self.edit(span(scope.doc, &path), s.to_string())],
             });
         }
         self.emit(
-            i,
-            doc,
-            &path,
-            None,
-            "PULL_POLICY_INVALID",
-            message,
-            fixes,
-            exempt,
+            scope,
+            Finding::new("PULL_POLICY_INVALID", &path, message).fixes(fixes),
         );
         false
     }
 
     /// `imagePullSecrets` naming a Secret of this text that the kubelet will not use.
-    fn pull_secrets(
-        &mut self,
-        i: usize,
-        doc: &Document,
-        pod: &PodSpec<'_>,
-        secrets: &[SecretDef<'_>],
-        exempt: &[String],
-    ) {
+    fn pull_secrets(&mut self, scope: &Scope<'_>, pod: &PodSpec<'_>, secrets: &[SecretDef<'_>]) {
         let Some(list) = pod.spec.get("imagePullSecrets").and_then(Value::as_array) else {
             return;
         };
@@ -635,14 +441,8 @@ impl<'t> Checker<'t, '_> {
                 ]
                 .concat();
                 self.emit(
-                    i,
-                    doc,
-                    &path,
-                    None,
-                    "PULL_SECRET_WRONG_TYPE",
-                    w.to_string(),
-                    Vec::new(),
-                    exempt,
+                    scope,
+                    Finding::new("PULL_SECRET_WRONG_TYPE", &path, w.to_string()),
                 );
             }
         }

@@ -13,11 +13,13 @@
 
 mod check;
 mod diagnostic;
+mod inventory;
 mod options;
 pub mod rules;
 mod scalar;
 pub mod walk;
 
-pub use check::{list_images, validate, ImageUse};
+pub use check::validate;
 pub use diagnostic::{Diagnostic, Edit, Fix, Severity};
+pub use inventory::{list_images, ImageUse};
 pub use options::{CheckOptions, OptionsError, IGNORE_ANNOTATION, IGNORE_COMMENT};
