@@ -11,7 +11,7 @@ import { UsageError, didYouMean } from "./commands/format.js";
 // (never silently left out of help); a test checks that every command module is listed.
 const COMMANDS = [
   "check", "images", "ref", "policy", "platform", "select", "manifest",
-  "creds", "inspect", "pull", "resolve", "tags", "demo",
+  "creds", "inspect", "pull", "resolve", "tags", "demo", "lsp",
 ];
 
 const io = {

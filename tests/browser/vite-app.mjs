@@ -10,19 +10,25 @@ import { gzipSync } from "node:zlib";
 const root = join(fileURLToPath(import.meta.url), "../../..");
 
 /**
- * Builds an app whose entry is `mainJs`; returns `{ dir, dist, assets, sizes, remove() }` where
+ * Builds an app whose entry is `mainJs` (`link`: packages of pkg/node_modules the app imports
+ * directly); returns `{ dir, dist, assets, sizes, remove() }` where
  * `sizes` lists every emitted file with its raw and gzipped (level 9) bytes, and `total` sums them.
  */
-export async function buildViteApp(mainJs) {
+export async function buildViteApp(mainJs, { link = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "pullspec-vite-"));
   const require = createRequire(join(root, "pkg/package.json"));
   const { build } = await import(pathToFileURL(require.resolve("vite")).href);
   mkdirSync(join(dir, "node_modules"));
   symlinkSync(join(root, "pkg"), join(dir, "node_modules/pullspec"), "dir");
+  // Packages the app imports itself (e.g. an LSP client library), from pkg/'s dev dependencies.
+  for (const name of link) {
+    mkdirSync(join(dir, "node_modules", name, ".."), { recursive: true });
+    symlinkSync(join(root, "pkg/node_modules", name), join(dir, "node_modules", name), "dir");
+  }
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "vite-app", private: true, type: "module" }));
   writeFileSync(join(dir, "index.html"), `<!doctype html><meta charset="utf-8"><div id="out"></div><script type="module" src="/main.js"></script>`);
   writeFileSync(join(dir, "main.js"), mainJs);
-  await build({ root: dir, logLevel: "error", configFile: false, build: { outDir: join(dir, "dist") } });
+  await build({ root: dir, logLevel: "error", configFile: false, build: { outDir: join(dir, "dist") }, worker: { format: "es" } });
   const dist = join(dir, "dist");
   const files = ["index.html", ...readdirSync(join(dist, "assets")).map((f) => `assets/${f}`)];
   const sizes = files.map((f) => {
