@@ -3,7 +3,9 @@
 // The two alternate (skopeo, pullspec, skopeo, ...) so that machine noise hits both alike.
 // Also timed: the floor of any Node client (a bare http.get + sha256 + write of the layer).
 // Both verify every byte (pullspec: sha256 of the manifest, config and layer before anything is
-// renamed into the layout). Prints times, MB/s and the ratio; asserts nothing.
+// renamed into the layout) and write the same bytes: skopeo runs with --preserve-digests, without
+// which it gzips the uncompressed layer into the layout (a new manifest; "skopeo gzip" below).
+// Prints times, MB/s and the ratio; asserts nothing. Many layers: tests/bench/pull-layers.mjs.
 //
 //   node tests/bench/pull.mjs [--rounds N]
 import { spawn } from "node:child_process";
@@ -46,10 +48,11 @@ try {
       res.on("end", () => { if ("sha256:" + h.digest("hex") !== ${JSON.stringify(layer.digest)}) process.exit(1); w.end(); });
     });`;
   const runners = {
-    skopeo: (dir) => timed("skopeo", ["copy", "--quiet", "--src-tls-verify=false", `docker://${image}`, `oci:${dir}:1.0`]),
+    skopeo: (dir) => timed("skopeo", ["copy", "--quiet", "--src-tls-verify=false", "--preserve-digests", `docker://${image}`, `oci:${dir}:1.0`]),
     pullspec: (dir) => timed(process.execPath, [join(root, "pkg/cli.js"), "pull", image, "--platform", "linux/amd64", "--output", dir, "--quiet"]),
   };
   runners["node floor"] = (dir) => timed(process.execPath, ["-e", floor, dir]);
+  runners["skopeo gzip"] = (dir) => timed("skopeo", ["copy", "--quiet", "--src-tls-verify=false", `docker://${image}`, `oci:${dir}:1.0`]);
   const times = Object.fromEntries(Object.keys(runners).map((k) => [k, []]));
   // one warm-up each (page cache, registry), not counted
   for (const [name, runner] of Object.entries(runners)) {
@@ -76,6 +79,7 @@ try {
   const ratio = median(times.skopeo) / median(times.pullspec);
   console.log(`  pullspec is ${ratio.toFixed(2)}x skopeo (median wall time; target >= 2x)`);
   console.log(`  "node floor" = node + http.get + sha256 + file write of the layer alone: no client can start and pull faster in Node`);
+  console.log(`  "skopeo gzip" = skopeo copy without --preserve-digests: it gzips the layer into the layout (skopeo's default for OCI layouts)`);
 } finally {
   await r.stop();
 }

@@ -2,6 +2,7 @@
 //
 //   import { startRegistries } from "./tests/registry/harness.mjs";
 //   const r = await startRegistries({ modes: ["anonymous", "basic", "token"], seed: true, cors: true, faultProxy: false });
+//   (refs: which images to seed, default SEED_REFS; add LAYERED_REFS for the many-layer images)
 //   ... r.anonymous.url, r.basic.corsUrl, r.token.tokenUrl, r.fixtures.images["multiarch:1.0"].digest ...
 //   await r.stop();
 //
@@ -21,7 +22,7 @@ import net from "node:net";
 import { fileURLToPath } from "node:url";
 import {
   ensureLayout, buildLayout, pushAll, pushImage, cacheDir, request, run, parseChallenge, RegistryClient,
-  skopeoCopy, MANIFEST_ACCEPT, MT, LAYOUT_VERSION,
+  skopeoCopy, MANIFEST_ACCEPT, MT, LAYOUT_VERSION, SEED_REFS, LAYERED_REFS,
 } from "./seed.mjs";
 import { startTokenServer, DEFAULT_USERS } from "./token-server.mjs";
 import { startCorsProxy, EXPOSE_HEADERS } from "./cors-proxy.mjs";
@@ -204,6 +205,7 @@ export async function startRegistries({
   cors = true,
   faultProxy = false,
   seedMethod = "http", // or "skopeo"
+  refs = SEED_REFS, // the images every registry gets (LAYERED_REFS too: ~130 MiB more per registry)
   tokenExpiresIn = 300,
   users = DEFAULT_USERS,
 } = {}) {
@@ -282,9 +284,9 @@ export async function startRegistries({
     const alice = { username: "alice", password: users.alice };
     if (seed) {
       const jobs = [];
-      if (regs.anonymous) jobs.push(pushAll(regs.anonymous.url, undefined, { fixtures, method: seedMethod }));
-      if (regs.basic) jobs.push(pushAll(regs.basic.url, alice, { fixtures, method: seedMethod }));
-      if (regs.token) jobs.push(pushAll(regs.token.url, alice, { fixtures, method: seedMethod }));
+      if (regs.anonymous) jobs.push(pushAll(regs.anonymous.url, undefined, { fixtures, refs, method: seedMethod }));
+      if (regs.basic) jobs.push(pushAll(regs.basic.url, alice, { fixtures, refs, method: seedMethod }));
+      if (regs.token) jobs.push(pushAll(regs.token.url, alice, { fixtures, refs, method: seedMethod }));
       await Promise.all(jobs);
       timings.seededMs = Date.now() - t0;
     }
@@ -428,6 +430,22 @@ async function check() {
       const res = await request(`${A}/v2/large/blobs/${l.digest}`);
       const ms = Date.now() - t;
       return res.status === 200 && sha(res.body) === l.digest ? `${ms} ms` : false;
+    });
+
+    await attempt("anonymous: layers8, shared-a, shared-b seeded on demand; 8 layers each, the pair shares 6", async () => {
+      const t = Date.now();
+      await pushAll(A, undefined, { fixtures: fx, refs: LAYERED_REFS });
+      const ms = Date.now() - t;
+      for (const ref of LAYERED_REFS) {
+        const f = fx.images[ref];
+        if (sha(await skopeoInspect(r.anonymous.host, ref, ["--raw"])) !== f.digest || f.layers.length !== 8) return false;
+      }
+      const a = fx.images["shared-a:1.0"].layers.map((l) => l.digest);
+      const shared = fx.images["shared-b:1.0"].layers.filter((l) => a.includes(l.digest));
+      const sizes = fx.images["layers8:1.0"].layers.map((l) => l.size);
+      const got = await request(`${A}/v2/shared-b/blobs/${shared[0].digest}`, { method: "HEAD" });
+      return shared.length === 6 && Math.min(...sizes) < 2048 && Math.max(...sizes) === 32 << 20 && got.status === 200
+        ? `seeded in ${ms} ms` : false;
     });
 
     // -- basic

@@ -23,7 +23,7 @@ import http from "node:http";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-export const LAYOUT_VERSION = "pullspec-layout-v1";
+export const LAYOUT_VERSION = "pullspec-layout-v2";
 
 export const MT = {
   ociIndex: "application/vnd.oci.image.index.v1+json",
@@ -41,6 +41,19 @@ export const MT = {
 export const MANIFEST_ACCEPT = [MT.ociIndex, MT.ociManifest, MT.dockerList, MT.dockerManifest].join(", ");
 
 export const LARGE_LAYER_BYTES = 64 * 1024 * 1024;
+const KiB = 1024;
+const MiB = 1024 * KiB;
+/**
+ * The layers of `layers8:1.0`, in manifest order (a base layer first, as images are built): gzip
+ * layers hold that many random bytes (the blob is a little larger), uncompressed ones are exactly
+ * that size. `shared-a:1.0` and `shared-b:1.0` are the same ladder: the first 6 are these very
+ * blobs, the last 2 (4 MiB, 1 MiB) their own.
+ */
+export const LAYERS8 = [
+  { bytes: 32 * MiB }, { bytes: 16 * MiB }, { bytes: 1 * KiB, gzip: true }, { bytes: 8 * MiB },
+  { bytes: 16 * KiB, gzip: true }, { bytes: 256 * KiB, gzip: true }, { bytes: 4 * MiB }, { bytes: 1 * MiB },
+];
+export const SHARED_LAYERS = 6;
 const FIXED_MTIME = 946684800; // 2000-01-01T00:00:00Z
 const CREATED = "2000-01-01T00:00:00Z";
 
@@ -295,6 +308,30 @@ export async function buildLayout(dir) {
     addSingleFixture("large:1.0", img);
   }
 
+  // -- layers8:1.0: 8 incompressible layers from ~1 KB to 32 MiB; shared-a:1.0 and shared-b:1.0: the
+  // same ladder, sharing the first 6 blobs (those of layers8) and each with 2 of its own
+  {
+    const layer = (spec, seed) => {
+      const name = `layers/${seed}.bin`;
+      if (spec.gzip) return { tar: makeTar([{ name, data: prngBytes(spec.bytes, seed) }]) };
+      // uncompressed, exactly spec.bytes: 512 header + data + 1024 end blocks
+      return { tar: makeTar([{ name, data: prngBytes(spec.bytes - 1536, seed) }]), compress: false };
+    };
+    const size = (b) => (b >= MiB ? `${b / MiB}MiB` : `${b / KiB}KiB`);
+    const base = LAYERS8.map((spec, i) => layer(spec, `layers8-${i}-${size(spec.bytes)}`));
+    const images8 = [["layers8:1.0", base]];
+    for (const who of ["shared-a", "shared-b"]) {
+      const own = LAYERS8.slice(SHARED_LAYERS).map((spec, i) => layer(spec, `${who}-${SHARED_LAYERS + i}-${size(spec.bytes)}`));
+      images8.push([`${who}:1.0`, [...base.slice(0, SHARED_LAYERS), ...own]]);
+    }
+    for (const [ref, layers] of images8) {
+      const img = makeImage(L, { platform: PLATFORMS.amd64, layers, label: ref.split(":")[0] });
+      const { platform, ...desc } = img.descriptor;
+      L.tag(ref, desc);
+      addSingleFixture(ref, img);
+    }
+  }
+
   // -- dockerlist:1.0: Docker v2 manifest list -> schema2 manifests (amd64, arm64/v8)
   {
     const imgs = [PLATFORMS.amd64, PLATFORMS.arm64].map((p) =>
@@ -443,7 +480,30 @@ export class RegistryClient {
   }
 }
 
+/**
+ * Pushes a blob to `repo`. A blob pushed to several repos of one registry (c.uploads, shared by
+ * the clients of one pushAll) is uploaded once and mounted (`?mount=&from=`) into the others.
+ */
 async function pushBlob(c, layout, repo, desc) {
+  const prior = c.uploads?.get(desc.digest);
+  if (!prior) {
+    const done = uploadBlob(c, layout, repo, desc);
+    c.uploads?.set(desc.digest, { repo, done });
+    return done;
+  }
+  await prior.done.catch(() => {});
+  if (prior.repo !== repo) {
+    const mount = await c.req(
+      `/v2/${repo}/blobs/uploads/?mount=${desc.digest}&from=${prior.repo}`,
+      { method: "POST", headers: { "content-length": "0" } },
+      `repository:${repo}:pull,push`,
+    );
+    if (mount.status === 201) return;
+  }
+  return uploadBlob(c, layout, repo, desc); // not mounted (e.g. no pull on the other repo): upload
+}
+
+async function uploadBlob(c, layout, repo, desc) {
   const scope = `repository:${repo}:pull,push`;
   const head = await c.req(`/v2/${repo}/blobs/${desc.digest}`, { method: "HEAD" }, scope);
   if (head.status === 200) return;
@@ -493,6 +553,8 @@ export async function pushImage(c, fixtures, fx, repo = fx.repo, tag = fx.tag) {
 
 /** The refs every harness registry gets. */
 export const SEED_REFS = ["multiarch:1.0", "multiarch:latest", "single:1.0", "large:1.0", "dockerlist:1.0", "public/hello:1.0"];
+/** Many-layer images (~130 MiB to push): only where asked, `startRegistries({ refs: [...SEED_REFS, ...LAYERED_REFS] })`. */
+export const LAYERED_REFS = ["layers8:1.0", "shared-a:1.0", "shared-b:1.0"];
 
 /**
  * Seed a running registry with every fixture image.
@@ -521,9 +583,11 @@ export async function pushAll(registryUrl, auth, { fixtures, refs = SEED_REFS, m
     if (!byRepo.has(fx.repo)) byRepo.set(fx.repo, []);
     byRepo.get(fx.repo).push(fx);
   }
+  const uploads = new Map(); // digest -> { repo, done }: each blob uploaded once, then mounted
   await Promise.all(
     [...byRepo.values()].map(async (list) => {
       const c = new RegistryClient(registryUrl, auth);
+      c.uploads = uploads;
       for (const fx of list) await pushImage(c, fixtures, fx);
     }),
   );
