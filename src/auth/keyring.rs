@@ -122,7 +122,22 @@ impl Keyring {
     /// Adds one credential under a key as written (`BasicDockerKeyring.Add` for one entry).
     /// A key that does not parse is recorded in [`Keyring::rejected`] and ignored.
     pub fn add(&mut self, raw_key: &str, credential: Credential, source: impl Into<String>) {
-        let source = source.into();
+        if let Some((key, c)) = self.add_to_known(raw_key, credential, source.into()) {
+            if let Err(at) = self.position(&key) {
+                self.index.insert(at, key);
+                self.creds.insert(at, vec![c]);
+            }
+        }
+    }
+
+    /// Files a credential under its key when the key is indexed already, or records a key that
+    /// does not parse; hands back the normalized key and the credential when the key is new.
+    fn add_to_known(
+        &mut self,
+        raw_key: &str,
+        credential: Credential,
+        source: String,
+    ) -> Option<(String, SourcedCredential)> {
         match normalize_key(raw_key) {
             Ok(key) => {
                 let c = SourcedCredential { credential, source };
@@ -131,25 +146,65 @@ impl Keyring {
                         if let Some(list) = self.creds.get_mut(i) {
                             list.push(c);
                         }
+                        None
                     }
-                    Err(at) => {
-                        self.index.insert(at, key);
-                        self.creds.insert(at, vec![c]);
-                    }
+                    Err(_) => Some((key, c)),
                 }
             }
-            Err(e) => self.rejected.push(RejectedKey {
-                raw_key: raw_key.into(),
-                source,
-                reason: e.0,
-            }),
+            Err(e) => {
+                self.rejected.push(RejectedKey {
+                    raw_key: raw_key.into(),
+                    source,
+                    reason: e.0,
+                });
+                None
+            }
         }
     }
 
     /// Adds every entry of a decoded file; each source is `{source_prefix}:{key as written}`.
+    /// The same as [`Keyring::add`] for each entry in order, in O(n + m log(n + m)) for m entries
+    /// added to n keys: one sort of the new keys and one merge into the index, where
+    /// inserting each key into the sorted index would move the whole index every time.
     pub fn add_config(&mut self, config: &DockerConfig, source_prefix: &str) {
+        let mut fresh: Vec<(String, SourcedCredential)> = Vec::new();
         for (key, entry) in &config.entries {
-            self.add(key, entry.credential(), format!("{source_prefix}:{key}"));
+            let source = format!("{source_prefix}:{key}");
+            fresh.extend(self.add_to_known(key, entry.credential(), source));
+        }
+        if fresh.is_empty() {
+            return;
+        }
+        // Reverse byte order, stable: credentials under one key keep their order.
+        let order = crate::sort::sorted_permutation(fresh.len(), |a, b| fresh[a].0 > fresh[b].0);
+        let mut fresh: Vec<Option<(String, SourcedCredential)>> =
+            fresh.into_iter().map(Some).collect();
+        let mut groups: Vec<(String, Vec<SourcedCredential>)> = Vec::new();
+        for (k, c) in order
+            .into_iter()
+            .filter_map(|i| fresh.get_mut(i).and_then(Option::take))
+        {
+            match groups.last_mut() {
+                Some((last, list)) if *last == k => list.push(c),
+                _ => groups.push((k, vec![c])),
+            }
+        }
+        // Merge from the back: the smallest new key first, the old keys smaller than it moved
+        // behind it. `at - old` is the number of groups still to place, so `at > old` inside.
+        let mut old = self.index.len();
+        let mut at = old + groups.len();
+        self.index.resize_with(at, String::new);
+        self.creds.resize_with(at, Vec::new);
+        while let Some((key, list)) = groups.pop() {
+            while old > 0 && self.index[old - 1] < key {
+                old -= 1;
+                at -= 1;
+                self.index.swap(old, at);
+                self.creds.swap(old, at);
+            }
+            at -= 1;
+            self.index[at] = key;
+            self.creds[at] = list;
         }
     }
 
@@ -394,6 +449,56 @@ mod tests {
         );
         assert!(r.found());
         assert!(!u.lookup("other.com/x").found());
+    }
+
+    #[test]
+    fn adding_a_file_at_once_equals_adding_its_entries_one_by_one() {
+        use crate::auth::config::{ConfigEntry, ConfigFormat};
+        // Keys that collide after normalization, keys already present, bad keys, in an order
+        // that is neither sorted nor reversed.
+        let mut rng = 0x2545_f491_u64;
+        let mut next = move || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng
+        };
+        let forms = ["", "https://", "http://", "https://"];
+        let tails = ["", "/v1/", "/v2/", "/team", "/team/app"];
+        for round in 0..20 {
+            let mut one_by_one = ring(NODE_KEYRING, &[("r3.io", "pre"), ("[bad", "x")]);
+            let mut at_once = one_by_one.clone();
+            let mut config = DockerConfig::empty(ConfigFormat::ConfigJson);
+            for i in 0..(40 + round * 7) {
+                let n = next();
+                let key = if n % 17 == 0 {
+                    format!("[broken{i}")
+                } else {
+                    format!(
+                        "{}r{}.io{}",
+                        forms[(n >> 8) as usize % forms.len()],
+                        (n >> 16) % 12,
+                        tails[(n >> 24) as usize % tails.len()]
+                    )
+                };
+                let entry = ConfigEntry {
+                    username: format!("u{i}"),
+                    ..ConfigEntry::default()
+                };
+                config.entries.push((key, entry));
+            }
+            for (key, entry) in &config.entries {
+                one_by_one.add(key, entry.credential(), format!("file:{key}"));
+            }
+            at_once.add_config(&config, "file");
+            assert_eq!(at_once, one_by_one, "round {round}");
+            // and a second file on top
+            for (key, entry) in &config.entries {
+                one_by_one.add(key, entry.credential(), format!("again:{key}"));
+            }
+            at_once.add_config(&config, "again");
+            assert_eq!(at_once, one_by_one, "round {round}, second file");
+        }
     }
 
     #[test]

@@ -14,6 +14,7 @@
 //! - [`explain`]: why a lookup returned what it did.
 //! - [`challenge`]: `WWW-Authenticate` parsing.
 //! - [`credential`]: redacting secret types.
+//! - [`redact`]: secrets in free text (plugin stderr, transport messages).
 //! - [`helpers`]: docker credential helpers (opt-in; the kubelet never runs them).
 //! - [`lookup`]: the whole keyring of a pull and a lookup in it as a sans-IO state machine.
 //!
@@ -33,5 +34,6 @@ pub mod keyring;
 pub mod lookup;
 pub mod provider;
 pub mod provider_cache;
+pub mod redact;
 pub mod search_path;
 pub mod secrets;

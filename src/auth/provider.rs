@@ -68,7 +68,8 @@ pub enum ProviderError {
     ResponseInvalid {
         /// Provider name.
         provider: String,
-        /// The problem. Never contains credential values.
+        /// The problem: field names, JSON types and what the config expects, never a value
+        /// from the response (a plugin may put a secret anywhere, in any field).
         issue: FieldIssue,
     },
     /// No provider of that name is configured (`PROVIDER_UNKNOWN`).
@@ -452,7 +453,22 @@ pub struct ProviderResponse {
     pub auth: Vec<(String, Credential)>,
 }
 
-/// Parses a plugin's stdout; `api_version` is the provider's configured version.
+/// What a response value is, for messages that must not quote it: its JSON type only.
+fn shape(v: Option<&Value>) -> &'static str {
+    match v {
+        None => "nothing",
+        Some(Value::Null) => "null",
+        Some(Value::Bool(_)) => "a boolean",
+        Some(Value::Number(_)) => "a number",
+        Some(Value::String(_)) => "another string (not shown)",
+        Some(Value::Array(_)) => "a list",
+        Some(Value::Object(_)) => "an object",
+    }
+}
+
+/// Parses a plugin's stdout; `api_version` is the provider's configured version. Errors name
+/// fields and JSON types, never a value of the response (the `auth` entry's key, a registry
+/// pattern, is part of the path).
 pub fn parse_provider_response(
     text: &str,
     api_version: &str,
@@ -473,37 +489,51 @@ pub fn parse_provider_response(
         )
     })?;
     let Value::Object(obj) = value else {
-        return Err(bad("$", "must be an object".into()));
-    };
-    let got = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
-    if got != api_version {
         return Err(bad(
-            "apiVersion",
-            format!("expected {api_version:?}, got {got:?}"),
+            "$",
+            format!("must be an object, got {}", shape(Some(&value))),
         ));
+    };
+    match obj.get("apiVersion") {
+        Some(Value::String(got)) if got == api_version => {}
+        other => {
+            return Err(bad(
+                "apiVersion",
+                format!(
+                    "expected {api_version:?} (the provider's), got {}",
+                    shape(other)
+                ),
+            ))
+        }
     }
     if obj.get("kind").and_then(Value::as_str) != Some("CredentialProviderResponse") {
-        return Err(bad("kind", "must be \"CredentialProviderResponse\"".into()));
+        return Err(bad(
+            "kind",
+            format!(
+                "must be \"CredentialProviderResponse\", got {}",
+                shape(obj.get("kind"))
+            ),
+        ));
     }
-    let cache_key_type = match obj.get("cacheKeyType").and_then(Value::as_str) {
-        Some("Image") => CacheKeyType::Image,
-        Some("Registry") => CacheKeyType::Registry,
-        Some("Global") => CacheKeyType::Global,
+    let cache_key_type = match obj.get("cacheKeyType") {
+        Some(Value::String(k)) if k == "Image" => CacheKeyType::Image,
+        Some(Value::String(k)) if k == "Registry" => CacheKeyType::Registry,
+        Some(Value::String(k)) if k == "Global" => CacheKeyType::Global,
         other => {
             return Err(bad(
                 "cacheKeyType",
-                format!(
-                    "must be Image, Registry or Global, got {:?}",
-                    other.unwrap_or("")
-                ),
+                format!("must be Image, Registry or Global, got {}", shape(other)),
             ))
         }
     };
     let cache_duration_ns = match obj.get("cacheDuration") {
         None | Some(Value::Null) => None,
-        Some(Value::String(s)) => {
-            Some(parse_go_duration(s).map_err(|e| bad("cacheDuration", e.to_string()))?)
-        }
+        Some(Value::String(s)) => Some(parse_go_duration(s).map_err(|e| {
+            bad(
+                "cacheDuration",
+                format!("must be a Go duration: {} (value not shown)", e.reason),
+            )
+        })?),
         Some(_) => return Err(bad("cacheDuration", "must be a duration string".into())),
     };
     let mut auth = Vec::new();
@@ -540,6 +570,89 @@ pub fn parse_provider_response(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn response_errors_name_fields_and_types_never_values() {
+        const V1: &str = "credentialprovider.kubelet.k8s.io/v1";
+        let ok = serde_json::json!({"apiVersion": V1, "kind": "CredentialProviderResponse",
+            "cacheKeyType": "Registry", "cacheDuration": "1m",
+            "auth": {"r.io": {"username": "u", "password": "p"}}});
+        assert!(parse_provider_response(&ok.to_string(), V1, "p").is_ok());
+        // (field, bad value, path, words of the message)
+        let s = "S3CRET-VALUE";
+        let cases = [
+            (
+                "apiVersion",
+                serde_json::json!(s),
+                "apiVersion",
+                "another string",
+            ),
+            ("apiVersion", serde_json::json!(7), "apiVersion", "a number"),
+            ("kind", serde_json::json!(s), "kind", "another string"),
+            (
+                "cacheKeyType",
+                serde_json::json!(s),
+                "cacheKeyType",
+                "another string",
+            ),
+            (
+                "cacheKeyType",
+                serde_json::json!([s]),
+                "cacheKeyType",
+                "a list",
+            ),
+            (
+                "cacheDuration",
+                serde_json::json!(s),
+                "cacheDuration",
+                "invalid duration",
+            ),
+            (
+                "cacheDuration",
+                serde_json::json!(format!("1{s}")),
+                "cacheDuration",
+                "unknown unit",
+            ),
+            (
+                "cacheDuration",
+                serde_json::json!(5),
+                "cacheDuration",
+                "duration string",
+            ),
+            ("auth", serde_json::json!(s), "auth", "must be an object"),
+            (
+                "auth",
+                serde_json::json!({"r.io": s}),
+                "auth[\"r.io\"]",
+                "must be an object",
+            ),
+            (
+                "auth",
+                serde_json::json!({"r.io": {"password": [s]}}),
+                "auth[\"r.io\"].password",
+                "must be a string",
+            ),
+        ];
+        for (field, value, path, words) in cases {
+            let mut v = ok.clone();
+            v[field] = value;
+            let e = parse_provider_response(&v.to_string(), V1, "p").unwrap_err();
+            assert_eq!(e.code(), "PROVIDER_RESPONSE_INVALID");
+            assert_eq!(e.path().as_deref(), Some(path), "{e}");
+            let printed = format!("{e} {e:?} {:?}", e.fields());
+            assert!(!printed.contains("S3CRET"), "{field}: {printed}");
+            assert!(e.to_string().contains(words), "{field}: {e}");
+        }
+        for text in [
+            format!("{s:?}"),
+            format!("[{s:?}]"),
+            format!("{{\"a\": {s:?}"),
+        ] {
+            let e = parse_provider_response(&text, V1, "p").unwrap_err();
+            let printed = format!("{e} {e:?}");
+            assert!(!printed.contains("S3CRET"), "{printed}");
+        }
+    }
 
     #[test]
     fn config_text_may_be_yaml_and_yaml_errors_say_where() {

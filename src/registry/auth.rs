@@ -10,7 +10,13 @@
 //!   with `Basic <token>:<t>` is tried once.
 //!
 //! The answer is `{"token": ...}` or `{"access_token": ...}`, `expires_in` seconds (60 when
-//! absent or smaller, as the spec sets the minimum).
+//! absent or smaller, as the spec sets the minimum). The token must be an RFC 6750 `b64token`
+//! ([`is_b64token`]): anything else (a line break, a space) is `INVALID_RESPONSE`, whose
+//! message names the kind of character, never the token.
+//!
+//! A redirect of the token request is followed to its `Location` as given: `service` and
+//! `scope` are added to a token URL only when it carries no parameter of that name yet, so a
+//! realm that redirects with its query is not asked them twice.
 
 use super::errors::RegistryError;
 use super::http::{Expect, Method, Purpose, Request};
@@ -170,7 +176,8 @@ pub fn token_key(
 }
 
 /// A token request to `url` (the realm, or where it redirected). `with_credentials` false
-/// strips them (a redirect left the realm's origin): an anonymous GET.
+/// strips them (a redirect left the realm's origin): an anonymous GET. A GET gets `service` and
+/// `scope` only when `url` has no parameter of that name yet (a redirect's `Location` keeps them).
 pub fn token_request(
     url: &Url,
     service: Option<&str>,
@@ -211,12 +218,15 @@ pub fn token_request(
             expect,
         };
     }
+    // A redirect's Location usually carries them already: never ask twice.
     let mut pairs: Vec<(&str, &str)> = Vec::new();
-    if let Some(s) = service {
+    if let Some(s) = service.filter(|_| !url.has_query_param("service")) {
         pairs.push(("service", s));
     }
-    for s in scopes {
-        pairs.push(("scope", s));
+    if !url.has_query_param("scope") {
+        for s in scopes {
+            pairs.push(("scope", s));
+        }
     }
     if let (TokenMode::Basic | TokenMode::OAuthRefresh, Some(c)) = (mode, cred) {
         headers.push(("Authorization".to_string(), basic_header(c)));
@@ -231,7 +241,42 @@ pub fn token_request(
     }
 }
 
-/// The token and its lifetime in seconds from a token response body.
+/// Whether `token` is an RFC 6750 `b64token`, the only text a `Bearer` credential may be:
+/// `1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`. Anything else (a line break,
+/// a space, a control character) would break or smuggle a header.
+pub fn is_b64token(token: &str) -> bool {
+    let body = token.trim_end_matches('=');
+    !body.is_empty()
+        && body.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/')
+        })
+}
+
+/// Why `token` is not a `b64token`, naming the kind of character and never the token.
+pub fn b64token_problem(token: &str) -> String {
+    let body = token.trim_end_matches('=');
+    let bad = body
+        .chars()
+        .find(|&c| !(c.is_ascii_alphanumeric() || "-._~+/".contains(c)));
+    let what = match bad {
+        None => "is empty",
+        Some('\r' | '\n') => "holds a line break",
+        Some(' ' | '\t') => "holds white space",
+        Some('=') => "has `=` before its end",
+        Some(c) if c.is_control() => "holds a control character",
+        Some(c) if !c.is_ascii() => "holds a non-ASCII character",
+        Some(_) => "holds a character outside A-Z a-z 0-9 - . _ ~ + /",
+    };
+    format!("the token {what}: not an RFC 6750 b64token, so it is not sent")
+}
+
+/// `Bearer <token>`, or `None` when the token is not a [`is_b64token`].
+pub fn bearer_header(token: &SecretString) -> Option<String> {
+    is_b64token(token.expose()).then(|| format!("Bearer {}", token.expose()))
+}
+
+/// The token and its lifetime in seconds from a token response body. The token must be a
+/// [`is_b64token`]; the error never quotes it.
 pub fn parse_token_response(body: &[u8]) -> Result<(SecretString, u64), String> {
     let v: serde_json::Value = crate::manifest::parse_value_bytes(body)
         .map_err(|_| "token response is not JSON".to_string())?;
@@ -240,6 +285,9 @@ pub fn parse_token_response(body: &[u8]) -> Result<(SecretString, u64), String> 
         .filter_map(|k| v.get(*k).and_then(|t| t.as_str()))
         .find(|t| !t.is_empty())
         .ok_or_else(|| "token response has neither token nor access_token".to_string())?;
+    if !is_b64token(token) {
+        return Err(format!("token response: {}", b64token_problem(token)));
+    }
     let expires = v
         .get("expires_in")
         .and_then(|e| e.as_u64().or_else(|| e.as_f64().map(|f| f.max(0.0) as u64)))

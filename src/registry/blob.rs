@@ -362,7 +362,7 @@ impl Operation for BlobOp {
         }
         match error.kind {
             TransportErrorKind::Aborted => self.fail(RegistryError::Aborted),
-            _ => self.transfer_broke(session, error.message),
+            _ => self.transfer_broke(session, error.safe_message()),
         }
     }
 }

@@ -14,7 +14,10 @@
 //! `INSECURE_CREDENTIALS_REFUSED`, `FOREIGN_PAGINATION`, `PAGINATION_LOOP`; and
 //! `INVALID_STATE` when a driver breaks the protocol.
 //!
-//! Messages never contain credentials, tokens, or URL queries (signed URLs carry secrets there).
+//! Messages never contain credentials, tokens, or URL queries (signed URLs carry secrets there);
+//! a transport's own message only as [`super::http::safe_transport_message`] leaves it (a
+//! transport may quote the `Authorization` header it refused). A token that is not an RFC 6750
+//! `b64token` is `INVALID_RESPONSE` naming the kind of character, never the token.
 
 use super::error_body::{status_error, truncate};
 use super::http::{Purpose, Response, TransportError, TransportErrorKind};
@@ -184,7 +187,7 @@ impl RegistryError {
                 url: url.redacted(),
             },
             TransportErrorKind::Network | TransportErrorKind::Timeout => RegistryError::Network {
-                message: truncate(&err.message, 300),
+                message: truncate(&err.safe_message(), 300),
                 url: url.redacted(),
                 attempts,
             },

@@ -241,18 +241,53 @@ pub enum TransportErrorKind {
 pub struct TransportError {
     /// Classification.
     pub kind: TransportErrorKind,
-    /// The driver's description (must not contain secrets).
+    /// The driver's description, as [`safe_transport_message`] leaves it.
     pub message: String,
 }
 
 impl TransportError {
-    /// Builds one.
+    /// Builds one; the message goes through [`safe_transport_message`].
     pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> TransportError {
         TransportError {
             kind,
-            message: message.into(),
+            message: safe_transport_message(&message.into()),
         }
     }
+
+    /// The message fit for an error or an event (see [`safe_transport_message`]).
+    pub fn safe_message(&self) -> String {
+        safe_transport_message(&self.message)
+    }
+}
+
+/// What of a transport's error message may go into an error: a transport may quote the request
+/// (undici's `Headers.append: "Bearer ..." is an invalid header value.` quotes the whole
+/// `Authorization` value), so the text is cut at its first quote, bracket or control character
+/// (`fetch failed (ECONNREFUSED)` and `no data for 30000 ms` are kept whole), what is left goes
+/// through [`crate::auth::redact::redact_secrets`], and at most 200 bytes remain.
+pub fn safe_transport_message(message: &str) -> String {
+    const WITHHELD: &str = " (the rest is withheld: it may quote a header)";
+    let cut = message.find(|c: char| c.is_control() || matches!(c, '"' | '\'' | '`' | '[' | '{'));
+    let kept = match cut {
+        Some(at) => message[..at].trim_end_matches([' ', ':', '=']),
+        None => message.trim(),
+    };
+    let mut out = crate::auth::redact::redact_secrets(kept);
+    if out.len() > 200 {
+        let mut end = 200;
+        while !out.is_char_boundary(end) {
+            end -= 1;
+        }
+        out.truncate(end);
+        out.push_str("...");
+    }
+    if out.is_empty() {
+        out.push_str("transport error");
+    }
+    if cut.is_some() && !message.ends_with(WITHHELD) {
+        out.push_str(WITHHELD);
+    }
+    out
 }
 
 /// Docker Hub's rate limit headers (`RateLimit-Limit: 100;w=21600`, `RateLimit-Remaining: 76;w=21600`).

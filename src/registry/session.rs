@@ -228,7 +228,8 @@ impl Session {
             .map(|t| &t.token)
     }
 
-    /// Caches a token for `expires_in_s` seconds from `now_ms`.
+    /// Caches a token for `expires_in_s` seconds from `now_ms`. A token that is not an RFC 6750
+    /// `b64token` ([`super::auth::is_b64token`]) is not cached: it could never be sent.
     pub fn cache_token(
         &mut self,
         key: String,
@@ -236,6 +237,9 @@ impl Session {
         now_ms: u64,
         expires_in_s: u64,
     ) {
+        if !super::auth::is_b64token(token.expose()) {
+            return;
+        }
         let expires_at_ms = now_ms.saturating_add(expires_in_s.saturating_mul(1000));
         self.tokens.retain(|_, t| now_ms < t.expires_at_ms);
         self.tokens.insert(

@@ -108,6 +108,14 @@ impl Url {
         Url::parse(&format!("{}://{}{path}", self.scheme, self.host))
     }
 
+    /// Whether the query has a parameter named `name` (as written, before any `=`).
+    pub fn has_query_param(&self, name: &str) -> bool {
+        self.path.split_once('?').is_some_and(|(_, q)| {
+            q.split('&')
+                .any(|pair| pair.split('=').next() == Some(name))
+        })
+    }
+
     /// This URL with `key=value` pairs appended to its query (values percent-encoded).
     pub fn with_query(&self, pairs: &[(&str, &str)]) -> Url {
         let mut path = self.path.clone();

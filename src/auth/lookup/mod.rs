@@ -27,6 +27,7 @@ use crate::auth::provider::{explain_provider_match, CredentialProviderConfig};
 use crate::auth::provider_cache::{
     providers_keyring, CacheDecision, CredentialProviders, ProviderCredentials, ProviderStep,
 };
+use crate::auth::redact::redact_secrets;
 use crate::auth::search_path::Selection;
 use crate::auth::secrets::{read_pull_secret, SecretError, SecretOutcome, SecretWarning};
 use crate::error::Coded;
@@ -322,9 +323,10 @@ impl PendingLookup {
         self.set(i, outcome)
     }
 
-    /// Call `i` could not be made or failed (`code`, `message` without secrets).
+    /// Call `i` could not be made or failed. `message` (a plugin's or helper's stderr tail
+    /// may be in it) goes through [`redact_secrets`] before it is kept for `explain`.
     pub fn call_failed(&mut self, i: usize, code: &str, message: &str) -> &CallOutcome {
-        self.set(i, failed_msg(code, message))
+        self.set(i, failed_msg(code, &redact_secrets(message)))
     }
 
     fn set(&mut self, i: usize, outcome: CallOutcome) -> &CallOutcome {

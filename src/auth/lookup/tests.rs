@@ -124,3 +124,23 @@ fn secrets_then_node_then_helpers_then_providers_with_caching() {
         matches!(o, CallOutcome::Failed { code, message } if code == "PROVIDER_RESPONSE_INVALID" && !message.contains("sekret"))
     );
 }
+
+#[test]
+fn a_failed_call_keeps_its_message_with_secrets_redacted() {
+    let image = "123.dkr.ecr.us-east-1.amazonaws.com/app";
+    let mut k = PullKeyring::new();
+    k.add_provider_config(parse_provider_config_text(providers_yaml()).unwrap());
+    let mut l = k.begin(image, 1_700_000_000_000);
+    l.call_failed(
+        0,
+        "PROVIDER_FAILED",
+        "exited with status 1: boom\nAuthorization: Basic dXNlcjpodW50ZXIy\npassword=hunter2 at eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln",
+    );
+    let e = l.explain(&k);
+    let text = format!("{e} {e:?}");
+    for secret in ["dXNlcjpodW50ZXIy", "hunter2", "eyJhbGciOiJIUzI1NiJ9"] {
+        assert!(!text.contains(secret), "{secret} in {text}");
+    }
+    assert!(text.contains("exited with status 1: boom"), "{text}");
+    assert!(text.contains("password=<redacted>"), "{text}");
+}

@@ -13,6 +13,24 @@ use crate::js::json::Out;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
+/// Bytes of wasm memory a credential file takes per byte of its text while it is decoded and
+/// added (measured: a 6.2 MB file of 100,000 entries grows memory by 98 MB).
+const MEMORY_PER_TEXT_BYTE: usize = 16;
+
+/// Grows wasm memory once for decoding `text_len` bytes of credential file, instead of page by
+/// page as the allocator would: each growth makes V8 account more external memory and often run
+/// a full GC of the whole JS heap, so thousands of small growths while a big JS heap is alive
+/// (the caller still holds the file) cost time proportional to the file's size squared. The
+/// block is freed at once and serves the allocations that follow; a failed reservation is
+/// ignored (the allocator then grows as it needs).
+fn reserve_memory(text_len: usize) {
+    let want = text_len.saturating_mul(MEMORY_PER_TEXT_BYTE).min(1 << 30);
+    if want >= 1 << 20 {
+        let mut block: Vec<u8> = Vec::new();
+        let _ = block.try_reserve_exact(want);
+    }
+}
+
 /// The keyring behind the JS `Keyring`.
 #[wasm_bindgen]
 pub struct KeyringCore {
@@ -73,6 +91,7 @@ impl KeyringCore {
         format: Option<String>,
         helpers: bool,
     ) -> Result<JsValue, JsValue> {
+        reserve_memory(text.len());
         let parsed = match format.as_deref() {
             Some("json") => parse_config_json(text),
             Some("dockercfg") => parse_dockercfg(text),
@@ -115,6 +134,11 @@ impl KeyringCore {
                     .collect()
             })
             .unwrap_or_default();
+        let largest = reads.iter().map(|r| match r {
+            ReadResult::Content(t) => t.len(),
+            _ => 0,
+        });
+        reserve_memory(largest.max().unwrap_or(0));
         let sel = select_config(&paths, &reads);
         self.inner.add_selection(&sel, helpers);
         let mut w = Out::new();

@@ -232,3 +232,10 @@ pub fn parse_helper_answer(stdout: &str, helper: &str) -> Result<JsValue, JsValu
 pub fn helper_not_found(output: &str) -> bool {
     is_not_found(output)
 }
+
+/// A process's output with what looks like a secret replaced by `<redacted>` (the rules of
+/// [`crate::auth::redact`]): what `node-auth.js` puts of a plugin's stderr into errors.
+#[wasm_bindgen]
+pub fn redact_secrets(text: &str) -> String {
+    crate::auth::redact::redact_secrets(text)
+}

@@ -9,7 +9,10 @@
 //! and the request retried once; a refused token (or Basic credential) moves to the next
 //! credential; `insufficient_scope` asks once more with the challenge's scopes merged in.
 
-use super::auth::{basic_header, merge_scopes, read_challenge, token_key, token_mode, TokenMode};
+use super::auth::{
+    b64token_problem, basic_header, bearer_header, merge_scopes, read_challenge, token_key,
+    token_mode, TokenMode,
+};
 use super::errors::RegistryError;
 use super::http::{
     parse_rate_limit, Expect, Method, Purpose, Request, Response, TransportError,
@@ -221,10 +224,16 @@ impl Exchange {
                     };
                     match token {
                         Some(t) => {
-                            headers.push((
-                                "Authorization".to_string(),
-                                format!("Bearer {}", t.expose()),
-                            ));
+                            // Checked where a token becomes a header, whatever put it in the
+                            // cache (parse_token_response and cache_token refuse such tokens).
+                            let Some(value) = bearer_header(&t) else {
+                                self.finish(Err(RegistryError::InvalidResponse {
+                                    reason: b64token_problem(t.expose()),
+                                    url: realm.redacted(),
+                                }));
+                                return None;
+                            };
+                            headers.push(("Authorization".to_string(), value));
                             sent = Sent::Bearer(key);
                         }
                         None => {
@@ -490,7 +499,7 @@ impl Operation for Exchange {
             error.kind,
             TransportErrorKind::Network | TransportErrorKind::Timeout
         );
-        let reason = format!("network error: {}", error.message);
+        let reason = format!("network error: {}", error.safe_message());
         match std::mem::replace(&mut self.phase, Phase::Finished(None)) {
             Phase::AwaitMain(_) => {
                 let fail = RegistryError::from_transport(&error, &self.url, self.failures + 1);
