@@ -3,5 +3,5 @@
 // in node.js.
 export * from "./core.js";
 export * from "./auth.js";
-export * from "./registry.js";
+export { RegistryClient, progressTracker, MAX_CONCURRENCY, MAX_MEMORY_BLOB_SIZE } from "./registry.js";
 export * from "./manifests-online.js";

@@ -78,10 +78,12 @@ class Transfer {
 function describe(error, transfer) {
   if (transfer.timedOut) return `no data for ${transfer.timeoutMs} ms`;
   if (transfer.signal?.aborted) return "aborted by the caller";
-  const cause = error?.cause;
-  const detail = cause?.code ?? cause?.message;
-  const message = String(error?.message ?? error);
-  return detail && !message.includes(detail) ? `${message} (${detail})` : message;
+  // The error's name and code, never its message: fetch implementations quote a header value they
+  // refused (undici: `Headers.append: "Bearer <token>" is an invalid header value`). The core
+  // sanitizes what it is handed too; this keeps the text out of the boundary altogether.
+  const code = [error?.cause?.code, error?.code].find((c) => typeof c === "string" && /^[A-Z][A-Z0-9_]*$/.test(c));
+  const base = error?.message === "fetch failed" ? "fetch failed" : String(error?.name ?? "Error");
+  return code ? `${base} (${code})` : base;
 }
 
 /** Reads at most `limit` bytes of a body; more means overflow (the reader is cancelled). */
@@ -292,26 +294,68 @@ async function read(op, plan, pending, ctx, blob) {
   }
 }
 
-/** Bytes collected in memory; handed out only by commit (after verification). */
+/**
+ * The largest blob `blob()` and `pull()` hold in memory: 1 GiB. A declared size above it is
+ * refused with `BLOB_TOO_LARGE` before the blob is requested (stream such blobs: `blobStream`,
+ * `blobInto`, or `pullOciLayout`, which writes to disk).
+ */
+export const MAX_MEMORY_BLOB_SIZE = 2 ** 30;
+
+/** `BLOB_TOO_LARGE` unless a blob of `size` bytes may be held in memory. */
+export function checkMemoryBlob(digest, size) {
+  if (size > MAX_MEMORY_BLOB_SIZE) {
+    throw new PullspecError(
+      `blob ${digest} of ${size} bytes is over the ${MAX_MEMORY_BLOB_SIZE}-byte limit of a blob held in memory; ` +
+        "stream it (blobStream, blobInto, pullOciLayout)",
+      { code: "BLOB_TOO_LARGE", limit: MAX_MEMORY_BLOB_SIZE, size, digest },
+    );
+  }
+}
+
+/**
+ * Bytes collected in memory as they arrive (nothing is allocated for the declared size up
+ * front); joined and handed out only by commit (after verification). Never holds more than the
+ * declared size, which must be at most MAX_MEMORY_BLOB_SIZE.
+ */
 export class MemorySink {
-  constructor(size) {
-    this.buffer = new Uint8Array(size);
+  constructor(size, digest = "blob") {
+    checkMemoryBlob(digest, size);
+    this.size = size;
+    this.chunks = [];
     this.position = 0;
     this.result = null;
   }
   reset(start) {
+    if (start >= this.position) return;
+    let keep = start;
+    const kept = [];
+    for (const c of this.chunks) {
+      if (keep <= 0) break;
+      kept.push(c.length > keep ? c.subarray(0, keep) : c);
+      keep -= Math.min(keep, c.length);
+    }
+    this.chunks = kept;
     this.position = start;
   }
   write(chunk) {
-    const room = this.buffer.length - this.position;
-    this.buffer.set(room < chunk.length ? chunk.subarray(0, room) : chunk, this.position);
-    this.position += Math.min(room, chunk.length);
+    const room = this.size - this.position;
+    if (room <= 0) return;
+    const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
+    this.chunks.push(part);
+    this.position += part.length;
   }
   commit() {
-    this.result = this.buffer;
+    const out = new Uint8Array(this.position);
+    let at = 0;
+    for (const c of this.chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    this.chunks = [];
+    this.result = out;
   }
   abort() {
-    this.buffer = null;
+    this.chunks = [];
   }
 }
 

@@ -20,7 +20,17 @@ export type RegistryErrorCode =
   // from the transport
   | "NETWORK" | "CORS_LIKELY" | "ABORTED"
   // from policy
-  | "REDIRECT_LOOP" | "INSECURE_CREDENTIALS_REFUSED" | "FOREIGN_PAGINATION" | "PAGINATION_LOOP" | "INVALID_STATE";
+  | "REDIRECT_LOOP" | "INSECURE_CREDENTIALS_REFUSED" | "FOREIGN_PAGINATION" | "PAGINATION_LOOP" | "INVALID_STATE"
+  // from `pullOciLayout` (Node): the layout directory and the filesystem
+  | import("./node-registry.js").LayoutErrorCode;
+
+/**
+ * The largest blob `blob()` and `pull()` hold in memory: 1 GiB (2^30 bytes). A blob declaring
+ * more is refused with `BLOB_TOO_LARGE` (`limit`, `size`, `digest` set) before it is requested;
+ * stream such blobs with `blobStream`, `blobInto` or (Node) `pullOciLayout`, which writes to disk
+ * whatever size a blob declares. Memory is taken as bytes arrive, never for the declared size.
+ */
+export const MAX_MEMORY_BLOB_SIZE: number;
 
 /** Docker Hub's `RateLimit-*` headers. */
 export interface RateLimit {
@@ -47,6 +57,8 @@ export interface BlobProgress {
 /** Progress of several blobs (`pull`, `pullOciLayout`): the blob's, and across all of them. */
 export interface PullProgress extends BlobProgress {
   overall: { bytes: number; total: number };
+  /** `pullOciLayout`: set on a blob's last event, once it verified and is in the layout (or was already there). */
+  verified?: true;
 }
 
 export interface RegistryClientOptions {
@@ -176,6 +188,8 @@ export class RegistryClient {
   /**
    * A blob's bytes. Verified or nothing: they are returned only after the digest and size
    * checked out (a broken transfer is resumed with `Range` or started over, within the retry budget).
+   * @throws PullspecError `BLOB_TOO_LARGE` before the blob is requested when its size (given, or
+   * from a `HEAD`) is over {@link MAX_MEMORY_BLOB_SIZE}.
    */
   blob(image: string, digest: string | Descriptor, options?: BlobOptions): Promise<Uint8Array>;
 
@@ -201,6 +215,8 @@ export class RegistryClient {
    * `resolve`, then every layer (`concurrency` at a time: a whole number 1-64, default 3), all
    * verified before anything is returned: the promise resolves only with every layer's bytes.
    * Numeric options out of their range are refused with `INVALID_ARGUMENT` (`option` names it).
+   * A layer over {@link MAX_MEMORY_BLOB_SIZE} is refused with `BLOB_TOO_LARGE` before any layer
+   * is requested (use `pullOciLayout` for such images).
    */
   pull(
     image: string,

@@ -4,9 +4,11 @@
 // registry-driver.js; this file is the API around it: credentials from a Keyring, options,
 // results, sinks per method. Types: registry.d.ts.
 import { PullspecError } from "./errors.js";
-import { invalid, requireString, integerOption, timeoutOption, optionsObject } from "./args.js";
+import { invalid, requireString, integerOption, timeoutOption, optionsObject, optionalString, signalOption } from "./args.js";
 import { gen, hashing } from "./runtime.js";
-import { drive, linked, MemorySink, StreamSink, wasmHasher } from "./registry-driver.js";
+import { drive, linked, MemorySink, StreamSink, wasmHasher, checkMemoryBlob, MAX_MEMORY_BLOB_SIZE } from "./registry-driver.js";
+
+export { MAX_MEMORY_BLOB_SIZE };
 
 /** A request that yields neither headers nor body bytes for this long fails (`timeout`, retried). */
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -18,9 +20,27 @@ const DEFAULT_CONCURRENCY = 3;
 /** A blob size option: a whole number of bytes (absent: asked of the registry with HEAD). */
 const sizeOption = (value, name) => integerOption(value, name, { min: 0, max: Number.MAX_SAFE_INTEGER, fallback: undefined });
 
-/** `options.concurrency` of a pull: 1 to MAX_CONCURRENCY layers at a time. */
+/** `options.concurrency` of a pull: 1 to MAX_CONCURRENCY layers at a time (internal: not re-exported). */
 export const concurrencyOption = (value) =>
   integerOption(value, "options.concurrency", { min: 1, max: MAX_CONCURRENCY, fallback: DEFAULT_CONCURRENCY });
+
+/** The options every operation takes, checked: an object, an AbortSignal, a matcher mode name. */
+function operationOptions(options) {
+  const o = optionsObject(options);
+  signalOption(o.signal);
+  optionalString(o.mode, "options.mode");
+  return o;
+}
+
+/** A sink of `blobInto`: null, or an object with the four methods. */
+function sinkOption(sink) {
+  if (sink === null || sink === undefined) return null;
+  const methods = ["reset", "write", "commit", "abort"];
+  if (typeof sink !== "object" || methods.some((m) => typeof sink[m] !== "function")) {
+    throw invalid(`sink must have the methods ${methods.join(", ")}`, "sink");
+  }
+  return sink;
+}
 
 function descriptorOf(digest, options, what = "digest") {
   if (digest !== null && typeof digest === "object") {
@@ -112,7 +132,10 @@ export class RegistryClient {
     this.#session = new gen.RegistrySession({
       userAgent,
       insecure: insecureRegistries ?? [],
-      endpoints: Object.entries(endpoints ?? {}),
+      endpoints: Object.entries(optionsObject(endpoints, "options.endpoints")).map(([k, v]) => {
+        requireString(v, `options.endpoints[${JSON.stringify(k)}]`);
+        return [k, v];
+      }),
       retry: retryOptions(retry),
       seed: integerOption(seed, "options.seed", { min: 0, max: Number.MAX_SAFE_INTEGER, fallback: undefined }) ??
         Math.floor(Math.random() * 2 ** 32),
@@ -158,21 +181,21 @@ export class RegistryClient {
 
   /** `GET /v2/`: the API version and how the registry wants to be authenticated. */
   async ping(registry, options = {}) {
-    options = optionsObject(options);
+    options = operationOptions(options);
     requireString(registry, "registry");
     return drive(this.#session.ping(registry), this.#context(options));
   }
 
   /** The verified manifest (or index) an image reference names. */
   async manifest(image, options = {}) {
-    options = optionsObject(options);
+    options = operationOptions(options);
     await this.#prepare(image);
     return drive(this.#session.manifest(image), this.#context(options));
   }
 
   /** Resolves an image for a platform the way containerd does; every step in `explanation`. */
   async resolve(image, options = {}) {
-    options = optionsObject(options);
+    options = operationOptions(options);
     await this.#prepare(image);
     const op = this.#session.resolve(image, platformSpec(options.platform), options.mode ?? undefined);
     return drive(op, this.#context(options));
@@ -180,7 +203,7 @@ export class RegistryClient {
 
   /** `HEAD` of a blob: `{ digest, size, mediaType }`. */
   async blobHead(image, digest, options = {}) {
-    options = optionsObject(options);
+    options = operationOptions(options);
     await this.#prepare(image);
     requireString(digest, "digest");
     return drive(this.#session.blobHead(image, digest), this.#context(options));
@@ -197,7 +220,8 @@ export class RegistryClient {
    * Resolves with `{ digest, size, resumes, restarts }`.
    */
   async blobInto(image, digest, sink, options = {}) {
-    options = optionsObject(options);
+    sink = sinkOption(sink);
+    options = operationOptions(options);
     await this.#prepare(image);
     const d = descriptorOf(digest, options);
     const size = await this.#size(image, d, options);
@@ -205,13 +229,17 @@ export class RegistryClient {
     return drive(op, this.#context(options, { sink, onProgress: options.onProgress, hasher: options.hasher }));
   }
 
-  /** A blob's bytes, verified (digest and size) before they are returned. */
+  /**
+   * A blob's bytes, verified (digest and size) before they are returned. A size over
+   * MAX_MEMORY_BLOB_SIZE is refused (`BLOB_TOO_LARGE`) before the blob is requested.
+   */
   async blob(image, digest, options = {}) {
-    options = optionsObject(options);
+    options = operationOptions(options);
     await this.#prepare(image);
     const d = descriptorOf(digest, options);
+    if (d.size !== undefined) checkMemoryBlob(d.digest, d.size);
     const size = await this.#size(image, d, options);
-    const sink = new MemorySink(size);
+    const sink = new MemorySink(size, d.digest);
     await this.blobInto(image, { digest: d.digest, size }, sink, options);
     return sink.result;
   }
@@ -221,7 +249,7 @@ export class RegistryClient {
    * closes: on a digest or size mismatch it errors at the end instead of closing.
    */
   blobStream(image, digest, options = {}) {
-    options = optionsObject(options);
+    options = operationOptions(options);
     const d = descriptorOf(digest, options);
     const controller = linked(options.signal);
     let sink;
@@ -248,7 +276,7 @@ export class RegistryClient {
 
   /** The tags of a repository, page by page as they arrive. */
   async *tags(repository, options = {}) {
-    options = optionsObject(options);
+    options = operationOptions(options);
     const [pageSize, maxPages] = pageOptions(options);
     await this.#prepare(repository);
     const op = this.#session.tags(repository, pageSize, maxPages, false);
@@ -292,7 +320,7 @@ export class RegistryClient {
 
   /** Every tag of a repository, in an array. */
   async tagsList(repository, options = {}) {
-    options = optionsObject(options);
+    options = operationOptions(options);
     const [pageSize, maxPages] = pageOptions(options);
     await this.#prepare(repository);
     const op = this.#session.tags(repository, pageSize, maxPages, false);
@@ -301,16 +329,18 @@ export class RegistryClient {
 
   /**
    * Resolves an image for a platform and downloads its layers (verified; at most
-   * `concurrency` at a time, 3 by default). Nothing is returned unless everything verified.
+   * `concurrency` at a time, 3 by default). Nothing is returned unless everything verified. A
+   * layer over MAX_MEMORY_BLOB_SIZE is refused (`BLOB_TOO_LARGE`) before any layer is requested.
    */
   async pull(image, options = {}) {
-    options = optionsObject(options);
+    options = operationOptions(options);
     const concurrency = concurrencyOption(options.concurrency);
     const controller = linked(options.signal);
     try {
       const opts = { ...options, signal: controller.signal };
       const resolution = await this.resolve(image, opts);
       const layers = resolution.layers;
+      for (const d of layers) checkMemoryBlob(d.digest, d.size);
       const progress = progressTracker(layers, options.onProgress);
       const bytes = await mapLimit(layers, concurrency, (d) =>
         this.blob(image, d, { ...opts, onProgress: progress }).catch((e) => {
@@ -341,6 +371,9 @@ export class RegistryClient {
  * `overall: { bytes, total }` across all of them.
  */
 export function progressTracker(descriptors, onProgress) {
+  if (!Array.isArray(descriptors) || descriptors.some((d) => typeof d?.size !== "number")) {
+    throw invalid("progressTracker takes an array of descriptors with a numeric size", "descriptors");
+  }
   if (typeof onProgress !== "function") return undefined;
   const total = descriptors.reduce((n, d) => n + d.size, 0);
   const held = new Map();

@@ -234,17 +234,13 @@ for (const [name, fetchImpl] of [["global fetch", undefined], ["nodeFetch", node
       assert.equal(streamError?.code, "DIGEST_MISMATCH");
       assert.equal(received, L.size);
 
-      // the OCI layout writer leaves neither the blob nor a temp file
+      // the OCI layout writer leaves nothing: the directory it created is gone
       const entry = fx["multiarch:1.0"].manifests.find((m) => m.platformString === "linux/amd64");
       F.addFault({ match: { method: "GET", pathRegex: `/blobs/${entry.layers[0].digest}` }, action: { type: "corrupt" } });
       const out = join(tmp, "corrupt-layout");
       const le = await rejects(pullOciLayout(c, image("multiarch:1.0"), { platform: "linux/amd64", output: out }));
       assert.equal(le.code, "DIGEST_MISMATCH");
-      const blobs = await readdir(join(out, "blobs/sha256"));
-      assert.ok(!blobs.includes(entry.layers[0].digest.slice(7)), "no layer blob");
-      assert.ok(!blobs.some((b) => b.startsWith(".tmp")), `no temp file: ${blobs}`);
-      const files = await readdir(out);
-      assert.ok(!files.includes("index.json"), "the image is not in index.json");
+      assert.deepEqual(await readdir(tmp).then((names) => names.filter((n) => n === "corrupt-layout")), [], "no layout directory left");
     });
 
     test("a wrong Docker-Content-Digest is DIGEST_MISMATCH", async () => {
