@@ -28,6 +28,54 @@ export function requireString(value, what) {
 }
 
 /**
+ * An optional string option: `undefined` or `null` give `undefined`; anything else must be a
+ * string, or the call fails with `INVALID_ARGUMENT` naming `name`. (A non-string handed to a
+ * binding that takes a string used to trap in WebAssembly: `memory access out of bounds`.)
+ */
+export function optionalString(value, name) {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "string") throw invalid(`${name} must be a string, got ${describe(value)}`, name);
+  return value;
+}
+
+/**
+ * An `AbortSignal` option: `undefined` or `null` mean none; anything else must be an AbortSignal
+ * (or an object that behaves as one: a boolean `aborted` and `addEventListener`/
+ * `removeEventListener` methods), or the call fails with `INVALID_ARGUMENT` naming `name`.
+ */
+export function signalOption(value, name = "options.signal") {
+  if (value === undefined || value === null) return undefined;
+  if (typeof AbortSignal === "function" && value instanceof AbortSignal) return value;
+  if (
+    typeof value !== "object" ||
+    typeof value.aborted !== "boolean" ||
+    typeof value.addEventListener !== "function" ||
+    typeof value.removeEventListener !== "function"
+  ) {
+    throw invalid(`${name} must be an AbortSignal, got ${describe(value)}`, name);
+  }
+  return value;
+}
+
+/**
+ * A value as JSON text for a binding, or `INVALID_ARGUMENT` naming `what` when it cannot be
+ * (a cycle, a BigInt, nesting deeper than JSON.stringify can go) instead of the bare TypeError
+ * or RangeError of JSON.stringify.
+ */
+export function jsonText(value, what, replacer = undefined) {
+  let text;
+  try {
+    text = JSON.stringify(value, replacer);
+  } catch (e) {
+    const message = String(e?.message ?? e).split("\n")[0];
+    const why = e instanceof RangeError ? "it is nested too deeply" : /circular/i.test(message) ? "it contains a cycle (an object that contains itself)" : message;
+    throw new PullspecError(`${what} cannot be read as JSON: ${why}`, { code: "INVALID_ARGUMENT", cause: e });
+  }
+  if (typeof text !== "string") throw invalid(`${what} must be an object or JSON text, got ${describe(value)}`);
+  return text;
+}
+
+/**
  * An integer option: `undefined` or `null` give `fallback`; anything else must be a number that
  * is an integer within `[min, max]`, or the call fails with `INVALID_ARGUMENT` naming `name`
  * (e.g. `options.concurrency`). Strings, NaN, Infinity, fractions and out-of-range values are

@@ -18,15 +18,15 @@ export type AuthErrorCode =
   | "YAML_INVALID"
   /** A CredentialProviderConfig is invalid (every issue in the message; `path` of the first). */
   | "PROVIDER_CONFIG_INVALID"
-  /** A provider answered with an unusable CredentialProviderResponse (never quotes it). */
+  /** A provider answered with an unusable CredentialProviderResponse: `path` and the message name fields and JSON types, never a value of the response. */
   | "PROVIDER_RESPONSE_INVALID"
   /** A provider name not in the config. */
   | "PROVIDER_UNKNOWN"
   /** `lookup`/`explain`/`resolve` met a provider (or helper) answering with a Promise: use the *Async method. */
   | "PROVIDER_ASYNC"
-  /** An exec plugin could not run, timed out or exited non-zero (`provider`, `reason`, `exitCode`, `stderr` tail). */
+  /** An exec plugin could not run, timed out or exited non-zero (`provider`, `reason`, `exitCode`, `stderr` tail with what looks like a secret redacted: rules in node-auth.d.ts). */
   | "PROVIDER_FAILED"
-  /** A docker credential helper failed (`helper`, `serverUrl`, `exitCode`, `stderr` tail). */
+  /** A docker credential helper failed (`helper`, `serverUrl`, `exitCode`, `stderr` tail, redacted as for PROVIDER_FAILED). */
   | "HELPER_FAILED"
   /** A docker credential helper's answer is not `{ServerURL, Username, Secret}` JSON. */
   | "HELPER_RESPONSE_INVALID";
@@ -155,7 +155,7 @@ export interface KubeletConfigPathReport {
   format: "json" | "dockercfg";
   /** `used`: the node's credential file; `missing`, `unreadable`, `invalid`: skipped; `notConsulted`: after the file used. */
   status: "used" | "missing" | "unreadable" | "invalid" | "notConsulted";
-  /** In words: `used`, `skipped: not found`, `skipped: read error (EACCES: ...)`, `skipped: does not decode (...)`, `not consulted`. */
+  /** In words: `used`, `skipped: not found`, `skipped: read error (cannot read: EACCES)`, `skipped: read error (a FIFO, not a regular file: not read)`, `skipped: does not decode (...)`, `not consulted`. */
   reason: string;
   /** For `invalid`: the decoding error (`CONFIG_INVALID` or `AUTH_INVALID`, with `offset` or `path`). */
   error?: { code: string; message: string; offset?: number; path?: string };
@@ -220,7 +220,7 @@ export interface KeyringExplanation {
     cacheKey?: string | null;
     /** `ran` and cached: expiry in ms since the epoch. */
     expiresAt?: number;
-    /** `failed`: the error code and message. */
+    /** `failed`: the error code and message (what looks like a secret replaced by `<redacted>`, rules in node-auth.d.ts). */
     code?: string;
     error?: string;
     /** One line in words. */

@@ -5,19 +5,12 @@
 // shapes the result. See auth.d.ts for the types.
 import { gen } from "./runtime.js";
 import { PullspecError } from "./errors.js";
+import { requireString, optionalString, optionsObject } from "./args.js";
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 const REDACTED = "<redacted>";
 /** Where node-auth.js installs the runner of docker credential helpers (`credentialHelpers: true`). */
 const HELPER_RUNNER = Symbol.for("pullspec.dockerCredentialHelper");
-
-function requireString(value, what) {
-  if (typeof value !== "string") {
-    throw new PullspecError(`${what} must be a string, got ${value === null ? "null" : typeof value}`, {
-      code: "INVALID_ARGUMENT",
-    });
-  }
-}
 
 const isThenable = (v) => v !== null && (typeof v === "object" || typeof v === "function") && typeof v.then === "function";
 
@@ -80,6 +73,7 @@ export class Keyring {
    * @param {{ now?: () => number, onProviderError?: (error: unknown, call: object) => void }} [options]
    */
   constructor(options = {}) {
+    options = optionsObject(options);
     this.#now = typeof options.now === "function" ? options.now : Date.now;
     this.#onCallError = typeof options.onProviderError === "function" ? options.onProviderError : null;
   }
@@ -92,10 +86,12 @@ export class Keyring {
   /** Adds a node credential file (`config.json` or `.dockercfg`, detected by content unless `format` says). */
   addDockerConfig(text, options = {}) {
     requireString(text, "docker config");
-    const source = options.source ?? `inline#${++this.#inline}`;
+    options = optionsObject(options);
+    const format = optionalString(options.format, "options.format");
+    const source = optionalString(options.source, "options.source") ?? `inline#${++this.#inline}`;
     const runner = this.#helperRunner(options.credentialHelpers);
     try {
-      const summary = this.#core.add_docker_config(text, source, options.format ?? undefined, runner !== null);
+      const summary = this.#core.add_docker_config(text, source, format, runner !== null);
       if (runner) this.#helpers.push(runner);
       return summary;
     } catch (e) {
@@ -111,6 +107,7 @@ export class Keyring {
     if (typeof read !== "function") {
       throw new PullspecError("addKubeletConfig needs a read(path) function", { code: "INVALID_ARGUMENT" });
     }
+    options = optionsObject(options);
     const runner = this.#helperRunner(options.credentialHelpers);
     const { rootDir, cwd, home } = searchOptions(options);
     const reads = gen.kubelet_search_path(rootDir, cwd, home).map(({ path }) => {
@@ -208,6 +205,7 @@ export class Keyring {
 
   #begin(image, options) {
     requireString(image, "image");
+    options = optionsObject(options);
     return this.#core.begin(image, Boolean(options?.raw), Number(this.#now()));
   }
 
@@ -292,12 +290,12 @@ function credentials(result) {
   return result.credentials.map((c) => new Credential(c));
 }
 
-function searchOptions(options = {}) {
+function searchOptions(options) {
+  options = optionsObject(options);
   const proc = globalThis.process;
-  const rootDir = options.rootDir ?? undefined;
-  const cwd = options.cwd ?? (typeof proc?.cwd === "function" ? proc.cwd() : "/");
-  const home = "home" in options ? options.home ?? undefined : proc?.env?.HOME;
-  requireString(cwd, "cwd");
+  const rootDir = optionalString(options.rootDir, "options.rootDir");
+  const cwd = optionalString(options.cwd, "options.cwd") ?? (typeof proc?.cwd === "function" ? proc.cwd() : "/");
+  const home = "home" in options ? optionalString(options.home, "options.home") : proc?.env?.HOME;
   return { rootDir, cwd, home };
 }
 

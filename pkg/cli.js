@@ -5,7 +5,7 @@
 // Exit codes: 0 success, 1 an input is invalid (or a check failed), 2 usage error (or an input
 // or configuration file that cannot be read).
 import { parseArgs } from "node:util";
-import { UsageError, didYouMean } from "./commands/format.js";
+import { UsageError, didYouMean, escapeControl, terminalSafe } from "./commands/format.js";
 
 // Every command, in the order help lists them. A name here whose module is missing is an error
 // (never silently left out of help); a test checks that every command module is listed.
@@ -14,9 +14,12 @@ const COMMANDS = [
   "creds", "inspect", "pull", "resolve", "tags", "demo", "lsp",
 ];
 
+// Everything printed goes through terminalSafe: a control character that came from outside (a
+// registry, a file, a plugin) and was not escaped where it was formatted still cannot reach the
+// terminal raw. Commands escape outside text themselves too (escapeControl), newlines included.
 const io = {
-  out: (s = "") => process.stdout.write(s + "\n"),
-  err: (s = "") => process.stderr.write(s + "\n"),
+  out: (s = "") => process.stdout.write(terminalSafe(s) + "\n"),
+  err: (s = "") => process.stderr.write(terminalSafe(s) + "\n"),
   isTTY: Boolean(process.stdout.isTTY),
 };
 
@@ -74,16 +77,17 @@ async function main(argv) {
   try {
     return (await cmd.run(parsed.values, parsed.positionals, io)) ?? 0;
   } catch (e) {
+    // One line each: the messages quote registry answers, file names and plugin output.
     if (e instanceof UsageError) {
-      io.err(`pullspec ${name}: ${e.message}\n${usageLine}`);
+      io.err(`pullspec ${name}: ${escapeControl(e.message)}\n${usageLine}`);
       return 2;
     }
     if (e?.name === "InputError") {
-      io.err(`pullspec ${name}: ${e.message}`);
+      io.err(`pullspec ${name}: ${escapeControl(e.message)}`);
       return 2;
     }
     if (e?.name === "PullspecError") {
-      io.err(`pullspec ${name}: ${e.code}: ${e.message}`);
+      io.err(`pullspec ${name}: ${escapeControl(e.code)}: ${escapeControl(e.message)}`);
       return 1;
     }
     throw e;

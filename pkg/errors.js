@@ -11,9 +11,10 @@ export class PullspecError extends Error {
    * @param {{ code: string, offset?: number, path?: string, [k: string]: unknown }} fields
    */
   constructor(message, fields) {
-    super(message);
+    // A Symbol would make Error's constructor throw a TypeError; anything else it converts itself.
+    super(typeof message === "symbol" ? message.toString() : message);
     this.name = "PullspecError";
     this.code = "UNKNOWN";
-    Object.assign(this, fields);
+    if (fields !== null && typeof fields === "object") Object.assign(this, fields);
   }
 }

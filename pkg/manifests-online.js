@@ -5,7 +5,7 @@
 // Types: manifests.d.ts.
 import { validateManifests, listImages, manifestRules } from "./manifests.js";
 import { selectManifest, indexPlatforms, formatPlatform } from "./multiarch.js";
-import { invalid, requireString, optionsObject, integerOption } from "./args.js";
+import { invalid, requireString, optionsObject, integerOption, signalOption } from "./args.js";
 
 /** Registry answers that mean "no such image". */
 const NOT_FOUND = new Set(["MANIFEST_UNKNOWN", "NAME_UNKNOWN", "NOT_FOUND", "BLOB_UNKNOWN"]);
@@ -77,13 +77,16 @@ export async function checkManifests(text, options) {
   if (!client || typeof client.manifest !== "function" || typeof client.resolve !== "function") {
     throw invalid("checkManifests needs options.client (a RegistryClient)", "options.client");
   }
+  if (o.clusterPlatforms !== undefined && o.clusterPlatforms !== null && !Array.isArray(o.clusterPlatforms)) {
+    throw invalid("options.clusterPlatforms must be an array of platforms", "options.clusterPlatforms");
+  }
   const clusterPlatforms = (o.clusterPlatforms ?? []).map((p, i) => {
     if (typeof p === "string") return formatPlatform(p);
     if (p && typeof p === "object") return formatPlatform(p);
     throw invalid(`options.clusterPlatforms[${i}] must be a platform string or object`, "options.clusterPlatforms");
   });
   const concurrency = integerOption(o.concurrency, "options.concurrency", { min: 1, max: 64, fallback: 4 });
-  const signal = o.signal;
+  const signal = signalOption(o.signal);
   const diagnostics = validateManifests(text, { rules: o.rules, allowRegistries: o.allowRegistries });
   const uses = listImages(text).filter((u) => u.normalized !== null);
   const lines = text.split("\n");
@@ -101,7 +104,10 @@ export async function checkManifests(text, options) {
       answers.set(u.normalized, { skipped: true });
       return;
     }
-    signal?.throwIfAborted();
+    if (signal?.aborted) {
+      signal.throwIfAborted?.();
+      throw signal.reason;
+    }
     try {
       const fetched = await client.manifest(u.normalized, { signal });
       const answer = { digest: fetched.digest, index: null, platform: null };

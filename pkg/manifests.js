@@ -3,7 +3,7 @@
 // source). The rules live in Rust (src/k8s/); this file checks arguments and shapes answers.
 // Types: manifests.d.ts.
 import { gen } from "./runtime.js";
-import { invalid, requireString, optionsObject } from "./args.js";
+import { invalid, requireString, optionsObject, describe } from "./args.js";
 
 const SEVERITIES = ["off", "hint", "information", "warning", "error"];
 
@@ -60,6 +60,22 @@ export function parseYaml(text) {
   return gen.parseYaml(text);
 }
 
+/** A position `{ line, character }`: zero-based whole numbers. */
+function position(p, what) {
+  if (p === null || typeof p !== "object" || !Number.isSafeInteger(p.line) || p.line < 0 || !Number.isSafeInteger(p.character) || p.character < 0) {
+    throw invalid(`${what} must be { line, character } with whole numbers >= 0, got ${describe(p)}`, what);
+  }
+  return p;
+}
+
+/** The `range` of a diagnostic or an edit (`what` names it in the error), checked. */
+function rangeOf(item, what) {
+  if (item === null || typeof item !== "object") throw invalid(`${what} must be an object with a range, got ${describe(item)}`, what);
+  const range = item.range;
+  if (range === null || typeof range !== "object") throw invalid(`${what}.range must be { start, end }, got ${describe(range)}`, `${what}.range`);
+  return { start: position(range.start, `${what}.range.start`), end: position(range.end, `${what}.range.end`) };
+}
+
 /** Monaco's `MarkerSeverity` numbers. */
 const MONACO = { error: 8, warning: 4, information: 2, hint: 1 };
 
@@ -69,16 +85,19 @@ const MONACO = { error: 8, warning: 4, information: 2, hint: 1 };
  */
 export function toMonacoMarkers(diagnostics) {
   if (!Array.isArray(diagnostics)) throw invalid("diagnostics must be an array");
-  return diagnostics.map((d) => ({
-    startLineNumber: d.range.start.line + 1,
-    startColumn: d.range.start.character + 1,
-    endLineNumber: d.range.end.line + 1,
-    endColumn: d.range.end.character + 1,
-    severity: MONACO[d.severity] ?? 1,
-    message: d.message,
-    code: d.code,
-    source: "pullspec",
-  }));
+  return diagnostics.map((d, i) => {
+    const { start, end } = rangeOf(d, `diagnostics[${i}]`);
+    return {
+      startLineNumber: start.line + 1,
+      startColumn: start.character + 1,
+      endLineNumber: end.line + 1,
+      endColumn: end.character + 1,
+      severity: MONACO[d.severity] ?? 1,
+      message: d.message,
+      code: d.code,
+      source: "pullspec",
+    };
+  });
 }
 
 /** CodeMirror's severities. */
@@ -92,7 +111,10 @@ const CODEMIRROR = { error: "error", warning: "warning", information: "info", hi
 export function manifestLintSource(options = undefined) {
   const opts = checkOptions(options);
   return (view) => {
-    const doc = view.state.doc;
+    const doc = view?.state?.doc;
+    if (doc === null || typeof doc !== "object" || typeof doc.toString !== "function" || typeof doc.line !== "function" || !Number.isSafeInteger(doc.lines)) {
+      throw invalid(`the lint source takes a CodeMirror EditorView (view.state.doc), got ${describe(view)}`);
+    }
     const offset = (p) => {
       const line = doc.line(Math.min(p.line + 1, doc.lines));
       return Math.min(line.from + p.character, line.to);
@@ -122,6 +144,10 @@ export function manifestLintSource(options = undefined) {
 export function applyEdits(text, edits) {
   requireString(text, "text");
   if (!Array.isArray(edits)) throw invalid("edits must be an array");
+  edits.forEach((e, i) => {
+    rangeOf(e, `edits[${i}]`);
+    if (typeof e.newText !== "string") throw invalid(`edits[${i}].newText must be a string, got ${describe(e.newText)}`, `edits[${i}].newText`);
+  });
   const starts = [0];
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
   const at = (p) => Math.min((starts[p.line] ?? text.length) + p.character, text.length);

@@ -3,17 +3,10 @@
 // Rust (src/platform/, src/select.rs, src/manifest/, src/digest.rs). Types: multiarch.d.ts.
 import { gen } from "./runtime.js";
 import { PullspecError } from "./errors.js";
+import { invalid, describe, jsonText } from "./args.js";
 
 /** Content larger than this is fed to the hasher in slices (wasm memory never shrinks). */
 const SLICE = 1 << 20;
-
-function invalid(message) {
-  return new PullspecError(message, { code: "INVALID_ARGUMENT" });
-}
-
-function describe(value) {
-  return value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
-}
 
 /** A string stays a string; any binary buffer becomes a Uint8Array of this realm. */
 function textOrBytes(input, what) {
@@ -39,7 +32,7 @@ function ociPlatforms(key, value) {
 /** An index as text or bytes: objects (OCI JSON or a parsed `Manifest`) are serialized. */
 function indexInput(index) {
   if (index !== null && typeof index === "object" && !ArrayBuffer.isView(index) && !(index instanceof ArrayBuffer)) {
-    return JSON.stringify(index, ociPlatforms);
+    return jsonText(index, "index", ociPlatforms); // a cycle or a BigInt: INVALID_ARGUMENT, not a TypeError
   }
   return textOrBytes(index, "index");
 }

@@ -12,7 +12,9 @@ import type {
 /**
  * Reads the node's credential file the way the kubelet does: `kubeletConfigSearchPath` in order;
  * a missing or unreadable file, or one that does not decode, is skipped; the first that decodes
- * is used (even when empty) and nothing after it is consulted.
+ * is used (even when empty) and nothing after it is consulted. Only regular files of at most
+ * 4 MiB are read: a FIFO, a device, a directory or a larger file is skipped without being read
+ * (status `unreadable`, e.g. `skipped: read error (a FIFO, not a regular file: not read)`).
  *
  * @param options.rootDir the kubelet's `--root-dir` (default `/var/lib/kubelet`).
  * @param options.cwd the kubelet's working directory (default `process.cwd()`).
@@ -52,8 +54,25 @@ export function loadKubeletConfig(options?: {
  * (`reason: "output"`).
  * @param options.env environment for the plugin instead of `process.env` (the provider's `env` still wins).
  * @throws (from the callback) PullspecError `PROVIDER_FAILED` with `provider`, `reason`
- * (`spawn`, `timeout`, `output`, `exit`), `exitCode` and the `stderr` tail; `PROVIDER_RESPONSE_INVALID`
- * when stdout is not JSON.
+ * (`spawn`, `timeout`, `output`, `exit`), `exitCode` and the `stderr` tail (redacted, see
+ * below); `PROVIDER_RESPONSE_INVALID` when stdout is not JSON (the output is never quoted).
+ *
+ * **The stderr tail is redacted.** It goes into the error's message, its `stderr` field and
+ * `explain` (the provider's `error`); before that, what looks like a secret is replaced by
+ * `<redacted>`, line by line:
+ * 1. the value after a key that names a secret, `KEY=VALUE` or `KEY: VALUE` (quotes and spaces
+ *    allowed), where the key, lower-cased without `-`/`_`, ends with `password`, `passwd`,
+ *    `pwd`, `pass`, `secret`, `token`, `auth`, `authorization`, `credential(s)`, `apikey`,
+ *    `accesskey`, `secretkey`, `privatekey` or `cookie` (a quoted value up to its closing quote;
+ *    after `authorization`/`cookie` the rest of the line; otherwise up to the next space, `&`,
+ *    `,`, `;`, quote or closing bracket);
+ * 2. the word after `Bearer` or `Basic` (8 or more token characters, not all lower-case letters);
+ * 3. a JWT (`eyJ…` with a dot);
+ * 4. any run of 32 or more base64/base64url characters holding an upper-case letter, a
+ *    lower-case letter and a digit, and any run of 32 or more hex digits.
+ * Then the last 2000 characters are kept. It errs on the side of hiding (a hex digest is
+ * replaced too); a secret in none of these shapes (a bare short password on a line of its own)
+ * is not recognized, so a plugin should still not print its secrets.
  * @example
  * keyring.addCredentialProvider(configYaml, execCredentialProvider("/usr/libexec/kubelet-plugins", configYaml));
  */
@@ -70,7 +89,7 @@ export function execCredentialProvider(
  * Nothing runs a helper unless asked: `credentialHelpers: true` in `addDockerConfig` or
  * `loadKubeletConfig` uses this function.
  * @throws (from the returned function) PullspecError `HELPER_FAILED` (`helper`, `serverUrl`,
- * `exitCode`, `stderr` tail) or `HELPER_RESPONSE_INVALID`.
+ * `exitCode`, `stderr` tail, redacted as for `execCredentialProvider`) or `HELPER_RESPONSE_INVALID`.
  */
 export function dockerCredentialHelper(
   name: string,

@@ -1,13 +1,13 @@
 // Registry credentials, the Node-only parts: reading the kubelet's credential files, running
 // credential-provider plugins and (opt-in) docker credential helpers as child processes.
 // Exported by node.js only. The rules stay in Rust; this file does the I/O. See node-auth.d.ts.
-import { readFileSync } from "node:fs";
 import { spawnSync, spawn } from "node:child_process";
 import { join } from "node:path";
 import { gen } from "./runtime.js";
 import { PullspecError } from "./errors.js";
-import { invalid, optionsObject, timeoutOption } from "./args.js";
+import { invalid, describe, requireString, optionsObject, timeoutOption, jsonText } from "./args.js";
 import { Keyring } from "./auth.js";
+import { FILE_LIMITS, readTextLimited } from "./node-files.js";
 
 const HELPER_RUNNER = Symbol.for("pullspec.dockerCredentialHelper");
 const DEFAULT_ROOT_DIR = "/var/lib/kubelet";
@@ -16,19 +16,29 @@ const PROVIDER_TIMEOUT_MS = 60_000;
 const HELPER_TIMEOUT_MS = 30_000;
 const MAX_OUTPUT = 4 * 1024 * 1024;
 
-/** The last lines of a process's stderr, for error messages. */
+/**
+ * The end of a process's stderr, for error messages and `explain`: what looks like a secret is
+ * replaced by `<redacted>` first (the rules in node-auth.d.ts; cut after, so that a secret is
+ * never cut in half and missed), then the last `max` characters are kept.
+ */
 function tail(text, max = 2000) {
-  const t = String(text ?? "").trimEnd();
+  const t = gen.redact_secrets(String(text ?? "")).trimEnd();
   return t.length > max ? "…" + t.slice(t.length - max) : t;
 }
 
-/** Reads one candidate file: its text, null when it does not exist; throws when unreadable. */
+/**
+ * Reads one candidate file of the search path: its text, null when it does not exist; throws
+ * (an Error whose message is the reason, which the per-path report shows) when it cannot be
+ * read. Only regular files of at most 4 MiB (FILE_LIMITS.credentials) are read: a FIFO (for
+ * instance `./config.json` in the working directory) is skipped instead of waited on, a device
+ * (a link to /dev/zero) or an oversized file is skipped instead of exhausting memory.
+ */
 function readCandidate(path) {
   try {
-    return readFileSync(path, "utf8");
+    return readTextLimited(path, FILE_LIMITS.credentials);
   } catch (e) {
-    if (e?.code === "ENOENT" || e?.code === "ENOTDIR") return null;
-    throw new Error(`${e?.code ?? "error"}: ${e?.message ?? e}`);
+    if (e?.errno === "ENOENT" || e?.errno === "ENOTDIR") return null;
+    throw new Error(typeof e?.reason === "string" ? e.reason : `${e?.code ?? "error"}: ${e?.message ?? e}`);
   }
 }
 
@@ -37,9 +47,13 @@ function readCandidate(path) {
  * order, the first that decodes is used. Returns `{ keyring, used, report }`.
  */
 export function loadKubeletConfig(options = {}) {
+  options = optionsObject(options);
   const rootDir = options.rootDir ?? DEFAULT_ROOT_DIR;
   const cwd = options.cwd ?? process.cwd();
   const home = "home" in options ? options.home ?? undefined : process.env.HOME;
+  if (options.keyring !== undefined && options.keyring !== null && typeof options.keyring?.addKubeletConfig !== "function") {
+    throw invalid(`options.keyring must be a Keyring, got ${describe(options.keyring)}`, "options.keyring");
+  }
   const keyring = options.keyring ?? new Keyring(options.keyringOptions);
   const out = keyring.addKubeletConfig(readCandidate, {
     rootDir,
@@ -221,7 +235,7 @@ export function execCredentialProvider(binDir, providerConfig, options = {}) {
     const file = join(binDir, spec.name);
     const env = { ...process.env, ...(options.env ?? {}) };
     for (const e of spec.env ?? []) env[e.name] = e.value;
-    const input = typeof request === "string" ? request : JSON.stringify(request);
+    const input = typeof request === "string" ? request : jsonText(request, "the CredentialProviderRequest");
     const args = spec.args ?? [];
     if (options.async) {
       return runPluginAsync(file, args, env, input, timeoutMs).then((r) => settle(spec, file, timeoutMs, r));
@@ -237,12 +251,14 @@ export function execCredentialProvider(binDir, providerConfig, options = {}) {
  */
 export function dockerCredentialHelper(name, options = {}) {
   if (typeof name !== "string" || name === "" || /[/\\\s]/.test(name)) {
-    throw new PullspecError(`invalid credential helper name ${JSON.stringify(name)}`, { code: "INVALID_ARGUMENT" });
+    const shown = typeof name === "string" ? JSON.stringify(name) : describe(name);
+    throw new PullspecError(`invalid credential helper name ${shown}`, { code: "INVALID_ARGUMENT" });
   }
   const program = `docker-credential-${name}`;
   options = optionsObject(options);
   const timeoutMs = timeoutOption(options.timeoutMs, "options.timeoutMs", HELPER_TIMEOUT_MS);
   return (serverUrl) => {
+    requireString(serverUrl, "serverUrl");
     const r = runPluginSync(program, ["get"], options.env ?? process.env, serverUrl, timeoutMs);
     const fail = (detail, extra = {}) =>
       new PullspecError(`${program} ${detail}`, { code: "HELPER_FAILED", helper: name, serverUrl, ...extra });

@@ -202,6 +202,7 @@ export function parseRawReference(input) {
 
 /** Internal: the reference parsed entirely through Rust strings (tests compare both paths). */
 export function _parseReferenceViaRust(input) {
+  requireString(input, "image reference");
   return gen.parse_reference(input, "normalized");
 }
 

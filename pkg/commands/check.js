@@ -7,7 +7,7 @@ import { dirname, join, relative, resolve, sep, isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
 import { validateManifests, checkManifests, manifestRules, parseYaml } from "../node.js";
 import { clientFrom } from "./client.js";
-import { UsageError, choice, didYouMean } from "./format.js";
+import { UsageError, choice, didYouMean, escapeControl } from "./format.js";
 import { collectInputs, textOrProblem, readRegularFile, STDIN_LABEL } from "./files.js";
 
 export const summary = "check the container images of Kubernetes manifests (YAML or JSON files, directories, stdin) offline";
@@ -387,12 +387,13 @@ export async function run(values, positionals, io) {
     results.push({ file: input.file, input, diagnostics: all.filter((d) => RANK[d.severity] >= minimum) });
   }
 
-  for (const p of problems) io.err(`pullspec check: ${p}`);
+  for (const p of problems) io.err(`pullspec check: ${escapeControl(p)}`);
   if (format === "text") {
     for (const r of results) {
       for (const d of r.diagnostics) {
         const p = place(d.range);
-        io.out(`${r.file}:${p.line}:${p.column}: ${d.severity} ${d.code} ${d.message}`);
+        // File names (from a directory walk) and messages (quoting the manifest) are outside text.
+        io.out(`${escapeControl(r.file)}:${p.line}:${p.column}: ${d.severity} ${d.code} ${escapeControl(d.message)}`);
       }
     }
     io.err(summaryLine(results, notChecked));

@@ -4,7 +4,7 @@ import {
   loadKubeletConfig,
   execCredentialProvider,
 } from "../node.js";
-import { UsageError, readInput, withFile } from "./format.js";
+import { UsageError, readInput, withFile, escapeControl as e } from "./format.js";
 
 export const summary = "the registry credentials the kubelet would use for an image, in order";
 export const usage =
@@ -26,9 +26,10 @@ export const options = {
 /** `user:<redacted>` (or the real secret with --show-secrets). */
 function show(c, secrets) {
   const hide = (v) => (v ? "<redacted>" : "");
-  let s = `${c.username}:${secrets ? c.password : hide(c.password)}`;
-  if (c.identityToken !== undefined) s += ` identityToken=${secrets ? c.identityToken : hide(c.identityToken)}`;
-  if (c.registryToken !== undefined) s += ` registryToken=${secrets ? c.registryToken : hide(c.registryToken)}`;
+  // Usernames and secrets come from files and plugins: escaped.
+  let s = `${e(c.username)}:${secrets ? e(c.password) : hide(c.password)}`;
+  if (c.identityToken !== undefined) s += ` identityToken=${secrets ? e(c.identityToken) : hide(c.identityToken)}`;
+  if (c.registryToken !== undefined) s += ` registryToken=${secrets ? e(c.registryToken) : hide(c.registryToken)}`;
   return s;
 }
 
@@ -73,9 +74,10 @@ export async function run(values, positionals, io) {
 
   const { credentials, explanation } = await keyring.resolveAsync(image, { raw: Boolean(values.raw) });
   const warnings = keyring.warnings;
-  for (const w of warnings) io.err(`warning: ${w.code}: ${w.message}`);
+  // Warnings and failures quote secrets' names and plugins' stderr: escaped, one line each.
+  for (const w of warnings) io.err(`warning: ${e(w.code)}: ${e(w.message)}`);
   const failures = [...explanation.providers, ...explanation.helpers].filter((p) => p.status === "failed");
-  for (const f of failures) io.err(`warning: ${f.code}: ${f.error}`);
+  for (const f of failures) io.err(`warning: ${e(f.code)}: ${e(f.error)}`);
 
   if (values.json) {
     const out = {
@@ -95,24 +97,24 @@ export async function run(values, positionals, io) {
     return 0;
   }
 
-  io.out(`image:      ${image}`);
-  io.out(`lookup key: ${explanation.lookupKey}`);
-  for (const c of configs) io.out(`config:     ${c.path} (given, ${c.format})`);
+  io.out(`image:      ${e(image)}`);
+  io.out(`lookup key: ${e(explanation.lookupKey)}`);
+  for (const c of configs) io.out(`config:     ${e(c.path)} (given, ${e(c.format)})`);
   if (search) {
-    io.out(`config:     ${search.used ?? "none: no file of the kubelet search path decodes"}${search.used ? " (kubelet search path)" : ""}`);
+    io.out(`config:     ${search.used ? e(search.used) : "none: no file of the kubelet search path decodes"}${search.used ? " (kubelet search path)" : ""}`);
   }
   if (credentials.length === 0) {
     io.out("no credentials: anonymous pull");
   } else {
     io.out("credentials, in the order they are tried:");
-    credentials.forEach((c, i) => io.out(`  ${i + 1}. ${show(c, showSecrets)}  from ${c.source}  via ${c.key}`));
+    credentials.forEach((c, i) => io.out(`  ${i + 1}. ${show(c, showSecrets)}  from ${e(c.source)}  via ${e(c.key)}`));
   }
   if (values.explain) {
     if (search) {
       io.out("\nkubelet credential-file search:");
-      for (const r of search.report) io.out(`  ${r.path}: ${r.reason}`);
+      for (const r of search.report) io.out(`  ${e(r.path)}: ${e(r.reason)}`);
     }
-    io.out("\n" + explanation.text.trimEnd());
+    io.out("\n" + explanation.text.trimEnd().split("\n").map(e).join("\n"));
   }
   return 0;
 }

@@ -1,12 +1,18 @@
-// Shared by the commands that read manifests or lists (check, images, ref, policy): the PATH
-// arguments (files, directories walked for manifests, `-` for standard input) and reading them
-// safely: only regular files, at most MAX_INPUT_BYTES, so a FIFO, /dev/zero or a huge file can
-// neither hang the command nor exhaust its memory.
-import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from "node:fs";
+// Shared by the commands that read files: the PATH arguments of check, images, ref and policy
+// (files, directories walked for manifests, `-` for standard input), and reading any file or
+// standard input safely through pkg/node-files.js: only regular files, the size limit of the
+// kind of input applied while reading (FILE_LIMITS: Kubernetes manifests and lists 16 MiB,
+// image manifests 4 MiB, credential files 4 MiB), so a FIFO, /dev/zero or a huge file can
+// neither hang a command nor exhaust its memory.
+import { readdirSync, realpathSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { FILE_LIMITS, formatLimit, readFileLimited } from "../node-files.js";
 
-/** The largest input read, from a file or from standard input: 16 MiB. */
-export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
+/** The largest Kubernetes manifest or list read, from a file or from standard input: 16 MiB. */
+export const MAX_INPUT_BYTES = FILE_LIMITS.kubernetes;
+
+/** The limits per kind of input (manifest: 4 MiB, credentials: 4 MiB, kubernetes: 16 MiB). */
+export { FILE_LIMITS };
 
 /** What names standard input among the PATH arguments. */
 export const STDIN = "-";
@@ -26,62 +32,36 @@ export class InputError extends Error {
   }
 }
 
-const limitText = `${MAX_INPUT_BYTES / 1024 / 1024} MiB`;
-
-function kindOf(st) {
-  if (st.isDirectory()) return "a directory";
-  if (st.isFIFO()) return "a FIFO";
-  if (st.isCharacterDevice()) return "a character device";
-  if (st.isBlockDevice()) return "a block device";
-  if (st.isSocket()) return "a socket";
-  return "not a regular file";
-}
-
 function why(e) {
   return `cannot read: ${e?.code ?? e?.message ?? e}`;
 }
 
 /**
  * Reads a regular file as UTF-8, refusing anything else (FIFOs, devices, sockets, directories)
- * without opening it, and files over `limit` bytes. Throws InputError.
+ * without opening it, and files over `limit` bytes (applied while reading: at most limit + 1
+ * bytes are read). Throws InputError.
  */
 export function readRegularFile(path, label = path, limit = MAX_INPUT_BYTES) {
-  let st;
+  return readRegularBytes(path, label, limit).toString("utf8");
+}
+
+/** {@link readRegularFile} as bytes (for manifests, whose digest is of the bytes). */
+export function readRegularBytes(path, label = path, limit = MAX_INPUT_BYTES) {
   try {
-    st = statSync(path);
+    return readFileLimited(path, limit);
   } catch (e) {
-    throw new InputError(label, why(e));
-  }
-  if (!st.isFile()) throw new InputError(label, `${kindOf(st)}, not a regular file: not read`);
-  if (st.size > limit) throw new InputError(label, `${st.size} bytes, over the ${limitText} limit: not read`);
-  let fd;
-  try {
-    // O_NONBLOCK: if the path was swapped for a FIFO since the stat, opening must not wait for a writer.
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-    const again = fstatSync(fd);
-    if (!again.isFile()) throw new InputError(label, `${kindOf(again)}, not a regular file: not read`);
-    const chunks = [];
-    let total = 0;
-    for (;;) {
-      // The stat's size (+1 to see the end) first, then 1 MiB at a time if the file grew.
-      const buf = Buffer.allocUnsafe(total === 0 ? Math.min(again.size + 1, limit + 1) : 1 << 20);
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      chunks.push(buf.subarray(0, n));
-      total += n;
-      if (total > limit) throw new InputError(label, `over the ${limitText} limit: not read`);
-    }
-    return Buffer.concat(chunks, total).toString("utf8");
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError(label, why(e));
-  } finally {
-    if (fd !== undefined) closeSync(fd);
+    if (e?.name === "PullspecError" && typeof e.reason === "string") throw new InputError(label, e.reason);
+    throw e;
   }
 }
 
 /** Reads standard input to its end as UTF-8, at most `limit` bytes. Throws InputError. */
 export async function readStdin(label = STDIN_LABEL, limit = MAX_INPUT_BYTES) {
+  return (await readStdinBytes(label, limit)).toString("utf8");
+}
+
+/** {@link readStdin} as bytes. */
+export async function readStdinBytes(label = STDIN_LABEL, limit = MAX_INPUT_BYTES) {
   const chunks = [];
   let total = 0;
   try {
@@ -89,7 +69,7 @@ export async function readStdin(label = STDIN_LABEL, limit = MAX_INPUT_BYTES) {
       total += chunk.length;
       if (total > limit) {
         process.stdin.destroy();
-        throw new InputError(label, `standard input is over the ${limitText} limit: not read`);
+        throw new InputError(label, `standard input is over the ${formatLimit(limit)} limit: not read`);
       }
       chunks.push(chunk);
     }
@@ -97,7 +77,7 @@ export async function readStdin(label = STDIN_LABEL, limit = MAX_INPUT_BYTES) {
     if (e instanceof InputError) throw e;
     throw new InputError(label, why(e));
   }
-  return Buffer.concat(chunks, total).toString("utf8");
+  return Buffer.concat(chunks, total);
 }
 
 /**

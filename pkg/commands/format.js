@@ -1,6 +1,40 @@
 // Shared helpers of the CLI commands: output, and reading input files.
-import { readFileSync } from "node:fs";
-import { PullspecError } from "../errors.js";
+import { FILE_LIMITS } from "../node-files.js";
+import { readRegularFile } from "./files.js";
+
+/**
+ * C0 controls (U+0000-U+001F), DEL and C1 controls (U+007F-U+009F): what a terminal may act on
+ * instead of printing (ESC and CSI start sequences that move the cursor, erase lines, retitle the
+ * window; CR and LF can fake a line of our own).
+ */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+/** The same but tab and newline, which our own multi-line output uses. */
+const CONTROL_BUT_LAYOUT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/** `\x1b` for a C0 control; `\u007f`, `\u009b` for DEL and C1 (also valid escapes inside JSON strings). */
+function escapeChar(c) {
+  const n = c.charCodeAt(0);
+  const hex = n.toString(16).padStart(2, "0");
+  return n < 0x20 ? `\\x${hex}` : `\\u00${hex}`;
+}
+
+/**
+ * Text from outside (a registry's tags, error messages and manifest fields, file contents and
+ * names, credential-provider output) made safe to print as part of one line: every control
+ * character, newlines included, written as an escape (`\x1b`, `\x0a`, `\u009b`).
+ */
+export function escapeControl(text) {
+  return String(text).replace(CONTROL, escapeChar);
+}
+
+/**
+ * The last line of defence, applied to everything the CLI prints (cli.js): control characters
+ * but tab and newline escaped as in escapeControl. JSON output is unchanged in meaning (raw C0
+ * never occurs in it; DEL and C1 become `\u00XX`, the same string to a JSON parser).
+ */
+export function terminalSafe(text) {
+  return String(text).replace(CONTROL_BUT_LAYOUT, escapeChar);
+}
 
 /** Renders rows (arrays of strings) as an aligned text table with a header. */
 export function table(header, rows) {
@@ -17,22 +51,24 @@ export function errorJson(e) {
   return out;
 }
 
-/** Points at `offset` under `input`, for error messages on a terminal. */
+/** Points at `offset` under `input` (shown with control characters escaped), for error messages on a terminal. */
 export function caret(input, offset) {
   if (offset === undefined || offset === null) return "";
-  return `  ${input}\n  ${" ".repeat(Math.min(offset, input.length))}^`;
+  const at = escapeControl(input.slice(0, Math.min(offset, input.length))).length;
+  return `  ${escapeControl(input)}\n  ${" ".repeat(at)}^`;
 }
 
 /** A mistake in how the command was called (exit code 2). */
 export class UsageError extends Error {}
 
-/** Reads a file named on the command line; a PullspecError FILE_UNREADABLE when it cannot. */
-export function readInput(path, what) {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (e) {
-    throw new PullspecError(`cannot read ${what} ${path}: ${e.code ?? e.message}`, { code: "FILE_UNREADABLE", path });
-  }
+/**
+ * Reads a credential file named on the command line (docker config, pull Secret, credential
+ * provider config): a regular file of at most `limit` bytes (4 MiB), as UTF-8. Throws
+ * InputError (one line, exit 2) naming what it is when it cannot: missing, a FIFO or device,
+ * too large.
+ */
+export function readInput(path, what, limit = FILE_LIMITS.credentials) {
+  return readRegularFile(path, `${what} ${path}`, limit);
 }
 
 /** Runs `fn`, prefixing the message of a PullspecError it throws with the file's path. */
@@ -63,10 +99,10 @@ export function reportEach(inputs, parse, { json, header, row }, io) {
     io.out(JSON.stringify(results.map((r) => (r.ok ? r : { ...r, error: errorJson(r.error) })), null, 2));
   } else {
     const ok = results.filter((r) => r.ok);
-    if (ok.length) io.out(table(header, ok.map(row)));
+    if (ok.length) io.out(table(header, ok.map((r) => row(r).map((cell) => escapeControl(cell ?? "")))));
   }
   for (const r of results.filter((r) => !r.ok)) {
-    io.err(`invalid ${JSON.stringify(r.input)}: ${r.error.code}: ${r.error.message}`);
+    io.err(`invalid ${escapeControl(JSON.stringify(r.input))}: ${escapeControl(r.error.code)}: ${escapeControl(r.error.message)}`);
     if (!json) {
       const c = caret(r.input, r.error.offset);
       if (c) io.err(c);

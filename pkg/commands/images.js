@@ -2,7 +2,7 @@
 // regular and ephemeral containers, image volumes), with its place, normalized form and the pull
 // policy it runs with.
 import { listImages } from "../node.js";
-import { UsageError, choice, table } from "./format.js";
+import { UsageError, choice, table, escapeControl } from "./format.js";
 import { collectInputs, textOrProblem, STDIN_LABEL } from "./files.js";
 
 export const summary = "list every container image of Kubernetes manifests with its place, normalized form and pull policy";
@@ -51,19 +51,20 @@ export async function run(values, positionals, io) {
       });
     }
   }
-  for (const p of problems) io.err(`pullspec images: ${p}`);
+  for (const p of problems) io.err(`pullspec images: ${escapeControl(p)}`);
   if (format === "json") {
     io.out(JSON.stringify(found, null, 2));
   } else if (found.length > 0) {
     io.out(table(
       ["FILE:LINE:COL", "KIND/NAME", "CONTAINER", "IMAGE", "PULL POLICY"],
+      // Every cell but the numbers comes from the files: escaped.
       found.map((f) => [
         `${f.file}:${f.line}:${f.column}`,
         `${f.kind || "-"}/${f.name || "-"}`,
         f.container ?? "-",
         shown(f.image),
         f.pullPolicy ?? "(invalid)",
-      ]),
+      ].map(escapeControl)),
     ));
   } else {
     io.err("no container images found");

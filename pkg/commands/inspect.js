@@ -1,5 +1,5 @@
 import { formatPlatform } from "../node.js";
-import { UsageError, table } from "./format.js";
+import { UsageError, table, escapeControl as e } from "./format.js";
 import { clientFrom, clientOptions, clientUsage, hostPlatform, bytes } from "./client.js";
 
 export const summary = "what a node would pull for an image: the index, the chosen manifest, config and layers, and why";
@@ -60,7 +60,9 @@ export function summaryOf(image, r) {
   };
 }
 
-const json = (v) => (v === null || v === undefined ? "-" : JSON.stringify(v));
+// In the text output below, every value from the registry goes through `e` (escapeControl):
+// platforms, media types, config fields and the explanation can hold control characters.
+const json = (v) => (v === null || v === undefined ? "-" : e(JSON.stringify(v)));
 
 export async function run(values, positionals, io) {
   if (positionals.length !== 1) throw new UsageError("give exactly one image");
@@ -72,25 +74,25 @@ export async function run(values, positionals, io) {
     io.out(JSON.stringify(s, null, 2));
     return 0;
   }
-  io.out(`image:     ${s.reference}`);
-  io.out(`digest:    ${s.digest}  ${s.mediaType}, ${s.size} B`);
+  io.out(`image:     ${e(s.reference)}`);
+  io.out(`digest:    ${e(s.digest)}  ${e(s.mediaType)}, ${s.size} B`);
   if (s.index) {
     io.out(`index:     ${s.index.manifests.length} entries`);
-    const rows = s.index.manifests.map((m) => [m.chosen ? "*" : "", m.platform, m.digest, m.mediaType, bytes(m.size)]);
+    const rows = s.index.manifests.map((m) => [m.chosen ? "*" : "", e(m.platform), e(m.digest), e(m.mediaType), bytes(m.size)]);
     io.out(table(["", "PLATFORM", "DIGEST", "MEDIA TYPE", "SIZE"], rows).replace(/^/gm, "  "));
   }
-  io.out(`manifest:  ${s.manifest.digest}  ${s.manifest.mediaType}, ${s.manifest.size} B`);
-  io.out(`platform:  ${s.platform ?? "unknown"}`);
+  io.out(`manifest:  ${e(s.manifest.digest)}  ${e(s.manifest.mediaType)}, ${s.manifest.size} B`);
+  io.out(`platform:  ${e(s.platform ?? "unknown")}`);
   const c = s.config;
-  io.out(`config:    ${c.digest}`);
-  io.out(`  os/arch:    ${[c.os, c.architecture, c.variant].filter(Boolean).join("/") || "-"}`);
-  io.out(`  created:    ${c.created ?? "-"}`);
+  io.out(`config:    ${e(c.digest)}`);
+  io.out(`  os/arch:    ${e([c.os, c.architecture, c.variant].filter(Boolean).join("/") || "-")}`);
+  io.out(`  created:    ${e(c.created ?? "-")}`);
   io.out(`  entrypoint: ${json(c.entrypoint)}`);
   io.out(`  cmd:        ${json(c.cmd)}`);
   io.out(`  env:        ${c.envCount} variable${c.envCount === 1 ? "" : "s"}`);
   io.out(`layers:    ${s.layers.length}, ${bytes(s.totalSize)}`);
-  io.out(table(["#", "DIGEST", "MEDIA TYPE", "SIZE"], s.layers.map((l, i) => [String(i + 1), l.digest, l.mediaType, bytes(l.size)])).replace(/^/gm, "  "));
+  io.out(table(["#", "DIGEST", "MEDIA TYPE", "SIZE"], s.layers.map((l, i) => [String(i + 1), e(l.digest), e(l.mediaType), bytes(l.size)])).replace(/^/gm, "  "));
   io.out("explanation:");
-  for (const line of s.explanation) io.out(`  - ${line}`);
+  for (const line of s.explanation) io.out(`  - ${e(line)}`);
   return 0;
 }

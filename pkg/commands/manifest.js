@@ -1,15 +1,15 @@
 import { validateManifest, parseManifest, digest } from "../node.js";
-import { UsageError } from "./format.js";
+import { UsageError, escapeControl as e } from "./format.js";
 import { readInput, located } from "./select.js";
 
 export const summary = "validate image manifests and indexes (every problem, with line and column), or digest them";
 export const usage = "validate FILE...|- [--json]  |  digest FILE...|- [--algorithm sha256|sha384|sha512]";
 export const options = { json: { type: "boolean" }, algorithm: { type: "string" } };
 
-function validate(values, files, io) {
+async function validate(values, files, io) {
   const results = [];
   for (const file of files) {
-    const bytes = readInput(file, io);
+    const bytes = await readInput(file, io);
     if (bytes === null) {
       results.push({ file, readable: false, valid: false, diagnostics: [] });
       continue;
@@ -25,7 +25,7 @@ function validate(values, files, io) {
     results.push(result);
     if (!values.json) {
       for (const d of diagnostics) io.out(located(file, d));
-      if (result.valid) io.out(`${file}: ok: ${result.kind === "index" ? "index" : "image manifest"} ${result.mediaType}, ${result.digest}`);
+      if (result.valid) io.out(`${e(file)}: ok: ${result.kind === "index" ? "index" : "image manifest"} ${e(result.mediaType)}, ${result.digest}`);
     }
   }
   if (values.json) io.out(JSON.stringify(results, null, 2));
@@ -37,15 +37,15 @@ function validate(values, files, io) {
   return errors || unreadable ? 1 : 0;
 }
 
-function digests(values, files, io) {
+async function digests(values, files, io) {
   let status = 0;
   for (const file of files) {
-    const bytes = readInput(file, io);
+    const bytes = await readInput(file, io);
     if (bytes === null) {
       status = 1;
       continue;
     }
-    io.out(`${digest(bytes, values.algorithm ?? "sha256")}  ${file}`);
+    io.out(`${digest(bytes, values.algorithm ?? "sha256")}  ${e(file)}`);
   }
   return status;
 }

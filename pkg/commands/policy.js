@@ -1,5 +1,5 @@
 import { defaultPullPolicy, pullDecision, parseReference } from "../node.js";
-import { UsageError } from "./format.js";
+import { UsageError, escapeControl as e } from "./format.js";
 import { expandStdinLines } from "./files.js";
 
 export const summary = "the effective imagePullPolicy of an image and what the kubelet does with it";
@@ -52,11 +52,11 @@ export async function run(values, args, io) {
   } else {
     results.forEach((r, i) => {
       if (i > 0) io.out("");
-      io.out(`image:   ${r.image}${r.validImage ? "" : "  (does not parse: the kubelet will refuse it with InvalidImageName)"}`);
-      io.out(`policy:  ${r.policy}: ${r.reason}`);
+      io.out(`image:   ${e(r.image)}${r.validImage ? "" : "  (does not parse: the kubelet will refuse it with InvalidImageName)"}`);
+      io.out(`policy:  ${r.policy}: ${e(r.reason)}`);
       for (const d of r.decisions) {
         const what = d.pull ? "pull" : d.error ? `error ${d.error}` : "use the local image";
-        io.out(`${d.imagePresent ? "present" : "absent "}: ${what}: ${d.reason}`);
+        io.out(`${d.imagePresent ? "present" : "absent "}: ${what}: ${e(d.reason)}`);
       }
     });
   }

@@ -1,4 +1,4 @@
-import { UsageError } from "./format.js";
+import { UsageError, escapeControl } from "./format.js";
 import { clientFrom, clientOptions, clientUsage, hostPlatform } from "./client.js";
 
 export const summary =
@@ -25,6 +25,6 @@ export async function run(values, positionals, io) {
     }, null, 2));
     return 0;
   }
-  io.out(values.platform === undefined ? r.digest : r.manifestDigest);
+  io.out(escapeControl(values.platform === undefined ? r.digest : r.manifestDigest));
   return 0;
 }

@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import { platformMatcher, selectManifest, rankManifests, indexPlatforms, formatPlatform, parsePlatform } from "../node.js";
-import { UsageError, errorJson } from "./format.js";
+import { UsageError, errorJson, escapeControl as e } from "./format.js";
+import { FILE_LIMITS, InputError, STDIN, STDIN_LABEL, readRegularBytes, readStdinBytes } from "./files.js";
 
 export const summary = "choose the manifest of an index (or manifest list) for a platform, as containerd does";
 export const usage =
@@ -12,25 +12,34 @@ export const options = {
   json: { type: "boolean" },
 };
 
-/** Reads a file argument (`-` is stdin); null (after printing why) when it cannot be read. */
-export function readInput(file, io) {
+/**
+ * Reads a manifest or index argument (`-` is stdin) as bytes: a regular file of at most 4 MiB
+ * (what the core accepts; the limit holds while reading), or standard input up to the same
+ * limit. Null (after printing why, one line) when it cannot be read: missing, a FIFO or a
+ * device, too large.
+ */
+export async function readInput(file, io, limit = FILE_LIMITS.manifest) {
   try {
-    return readFileSync(file === "-" ? 0 : file);
+    return file === STDIN ? await readStdinBytes(STDIN_LABEL, limit) : readRegularBytes(file, file, limit);
   } catch (e) {
-    io.err(`${file}: cannot read: ${e.code ?? e.message}`);
+    if (!(e instanceof InputError)) throw e;
+    io.err(e.message);
     return null;
   }
 }
 
-/** `FILE[:LINE:COL]: CODE: message (path)`, the compiler-style line for a problem in a file. */
+/**
+ * `FILE[:LINE:COL]: CODE: message (path)`, the compiler-style line for a problem in a file; the
+ * file name and the message (which may quote the file) with control characters escaped.
+ */
 export function located(file, d) {
-  const where = d.line === undefined ? file : `${file}:${d.line}:${d.column}`;
-  return `${where}: ${d.code}: ${d.message}${d.path ? ` (${d.path})` : ""}`;
+  const where = d.line === undefined ? e(file) : `${e(file)}:${d.line}:${d.column}`;
+  return `${where}: ${e(d.code)}: ${e(d.message)}${d.path ? ` (${e(d.path)})` : ""}`;
 }
 
 const MODES = ["only", "strict", "exact", "os", "ordered", "any", "all", "windows_host", "matcher", "only_strict", "only_os"];
 
-export function run(values, positionals, io) {
+export async function run(values, positionals, io) {
   if (positionals.length !== 1) throw new UsageError("give exactly one index file (or - for stdin)");
   if (values.mode !== undefined && !MODES.includes(values.mode)) {
     throw new UsageError(`unknown --mode ${JSON.stringify(values.mode)} (${MODES.slice(0, 8).join(", ")})`);
@@ -38,7 +47,7 @@ export function run(values, positionals, io) {
   const [file] = positionals;
   const host = values.host === undefined ? undefined : parsePlatform(values.host);
   const wanted = values.platform?.length ? values.platform : [host ?? "linux/amd64"];
-  const bytes = readInput(file, io);
+  const bytes = await readInput(file, io);
   if (bytes === null) return 1;
   const matcher = platformMatcher(wanted.length === 1 ? wanted[0] : wanted, { host, mode: values.mode });
   try {
@@ -59,17 +68,18 @@ export function run(values, positionals, io) {
     }
     if (selection === null) {
       const list = available.length ? available.join(", ") : "none declared";
-      io.err(`${file}: NO_MATCHING_PLATFORM: no manifest for ${requested} (mode ${matcher.mode}); available: ${list}`);
+      io.err(`${e(file)}: NO_MATCHING_PLATFORM: no manifest for ${e(requested)} (mode ${matcher.mode}); available: ${e(list)}`);
       return 1;
     }
     if (!values.json) {
       const d = selection.descriptor;
-      io.out(`chosen:     entry ${selection.index}, ${selection.platform ? formatPlatform(selection.platform, { all: true }) : "(no platform)"}`);
-      io.out(`digest:     ${d.digest}`);
-      io.out(`mediaType:  ${d.mediaType}`);
-      io.out(`size:       ${d.size}`);
-      io.out(`reason:     ${selection.reason}`);
-      io.out(`preference: ${ranked.map((r) => `${r.index} ${r.platform ? formatPlatform(r.platform, { all: true }) : "(no platform)"}`).join(", ")}`);
+      // Everything but the entry numbers comes from the file: escaped.
+      io.out(`chosen:     entry ${selection.index}, ${selection.platform ? e(formatPlatform(selection.platform, { all: true })) : "(no platform)"}`);
+      io.out(`digest:     ${e(d.digest)}`);
+      io.out(`mediaType:  ${e(d.mediaType)}`);
+      io.out(`size:       ${e(d.size)}`);
+      io.out(`reason:     ${e(selection.reason)}`);
+      io.out(`preference: ${ranked.map((r) => `${r.index} ${r.platform ? e(formatPlatform(r.platform, { all: true })) : "(no platform)"}`).join(", ")}`);
     }
     return 0;
   } finally {

@@ -386,7 +386,7 @@ describe("real kubelet files", () => {
     assert.equal(report[0].error.code, "CONFIG_INVALID");
     assert.equal(typeof report[0].error.offset, "number");
     assert.match(report[0].reason, /^skipped: does not decode/);
-    assert.match(report[1].reason, /^skipped: read error \(EISDIR/);
+    assert.match(report[1].reason, /^skipped: read error \(a directory, not a regular file: not read\)/);
     const creds = keyring.lookup("registry.example.com/app");
     assert.deepEqual(creds.map((c) => [c.username, c.password, c.source]), [
       ["alice", "alice-file-pw", `config:${join(home, ".docker", "config.json")}:registry.example.com`],
@@ -459,7 +459,10 @@ describe("real kubelet files", () => {
     const b = cli(["creds", "r.example.com/app", "--config", cfg, "--secret", bad]);
     assert.equal(b.status, 1);
     assert.ok(b.stderr.includes(`SECRET_INVALID: ${bad}: pull secret "broken": not valid YAML`), b.stderr);
-    assert.equal(cli(["creds", "r.example.com/app", "--config", join(d, "missing.json")]).status, 1);
+    // A file that cannot be read is exit 2, as for every command (cli.js), in one line.
+    const missing = cli(["creds", "r.example.com/app", "--config", join(d, "missing.json")]);
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /^pullspec creds: docker config .*missing\.json: cannot read: ENOENT\n$/);
     assert.equal(cli(["creds"]).status, 2);
     assert.equal(cli(["creds", "a", "b"]).status, 2);
     assert.equal(cli(["creds", "r.example.com/app", "--provider-config", cfg]).status, 2);
