@@ -58,3 +58,11 @@ fi
 
 say "building the package (npm --prefix pkg run build)"
 npm --prefix pkg run build --silent
+
+# The page (www/): a Vite app on the package just built.
+if [ ! -d www/node_modules ] || [ www/package-lock.json -nt www/node_modules/.package-lock.json ]; then
+  say "npm ci (www/)"
+  npm ci --prefix www --no-audit --no-fund --loglevel=error
+fi
+say "building the page (npm --prefix www run build)"
+npm --prefix www run build --silent

@@ -42,7 +42,7 @@ test("the package imports in a page without a bundler and parses references", as
 
 test("the page shows live diagnostics with positions while typing", async () => {
   const page = await browser.page();
-  await page.goto(`${server.url}/www/`);
+  await page.goto(`${server.url}/www/classic/`);
   await page.waitForFunction(() => document.documentElement.dataset.ready === "true", null, { timeout: 10000 });
   // The bundled examples: two invalid lines among valid ones.
   const codes = await page.$$eval("#ref-diagnostics li", (lis) => lis.map((li) => li.dataset.code));
@@ -64,7 +64,7 @@ test("the page shows live diagnostics with positions while typing", async () => 
 
 test("the manifest editor validates with positions and selects a platform", async () => {
   const page = await browser.page();
-  await page.goto(`${server.url}/www/`);
+  await page.goto(`${server.url}/www/classic/`);
   await page.waitForFunction(() => document.documentElement.dataset.ready === "true", null, { timeout: 10000 });
   // The bundled example index is valid; linux/arm64 picks the arm64/v8 entry.
   assert.match(await page.textContent("#manifest-diagnostics li.ok"), /^valid index/);
@@ -105,7 +105,7 @@ test("validateManifests in the browser gives exactly the bundled examples' expec
 
 test("the reference box accepts a pasted manifest: images at their line and column, checked", async () => {
   const page = await browser.page();
-  await page.goto(`${server.url}/www/`);
+  await page.goto(`${server.url}/www/classic/`);
   await page.waitForFunction(() => document.documentElement.dataset.ready === "true", null, { timeout: 10000 });
   await page.click("#ref-example");
   await page.waitForFunction(() => document.querySelector("#ref-diagnostics li")?.dataset.code === "IMAGE_INVALID");

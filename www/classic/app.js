@@ -95,7 +95,7 @@ function renderReferences() {
 
 live($("#ref-input"), renderReferences);
 $("#ref-example").addEventListener("click", async () => {
-  const text = await fetch(new URL("../pkg/examples/manifests/bad-images.yaml", import.meta.url)).then((r) => r.text());
+  const text = await fetch(new URL("../../pkg/examples/manifests/bad-images.yaml", import.meta.url)).then((r) => r.text());
   $("#ref-input").value = text;
   renderReferences();
 });
@@ -130,7 +130,7 @@ function renderManifest() {
   }
 }
 
-const exampleIndex = await fetch(new URL("../pkg/examples/oci-index.json", import.meta.url)).then((r) => r.text());
+const exampleIndex = await fetch(new URL("../../pkg/examples/oci-index.json", import.meta.url)).then((r) => r.text());
 $("#manifest-input").value = exampleIndex;
 for (const id of ["#manifest-input", "#platform-input", "#mode-input"]) {
   $(id).addEventListener(id === "#mode-input" ? "change" : "input", () => requestAnimationFrame(renderManifest));

@@ -1,0 +1,2 @@
+import "./dashboard.js";
+document.documentElement.dataset.ready = "true";
