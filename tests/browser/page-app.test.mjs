@@ -104,6 +104,41 @@ test("editor: typing an invalid image gives an error mark at its range (latency 
   await page.close();
 });
 
+test("editor: a 2,000-line manifest stays responsive while typing (input latency printed)", async () => {
+  const page = await open("index.html");
+  await page.waitForSelector(".cm-lintRange-error", { timeout: 10000 });
+  // 2,000+ lines: the bundled install file repeated, one invalid image in the last copy.
+  const unit = POD("nginx:1.25") + "---\n";
+  const copies = Math.ceil(2000 / (unit.split("\n").length - 1)) + 1;
+  const text = unit.repeat(copies) + POD("nginx:1.26");
+  await page.evaluate((t) => {
+    const v = window.pullspecEditor.view;
+    v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: t } });
+  }, text);
+  await page.waitForFunction(() => document.querySelector("#editor-status").dataset.kind === "ok", null, { timeout: 10000 });
+  const lines = await page.evaluate(() => window.pullspecEditor.view.state.doc.lines);
+  assert.ok(lines >= 2000, `${lines} lines`);
+  // Type 30 characters into the last image and time each keystroke to the next painted frame.
+  const last = await page.evaluate(() => window.pullspecEditor.view.state.doc.lines - 2);
+  const pos = await page.evaluate((n) => window.pullspecEditor.view.state.doc.line(n).to, last);
+  await page.evaluate((p) => window.pullspecEditor.view.dispatch({ selection: { anchor: p } }), pos);
+  await page.locator(".cm-content").focus();
+  const latencies = [];
+  for (const ch of "-alpine-and-some-more-text-xyz") {
+    const t0 = await page.evaluate(() => performance.now());
+    await page.keyboard.type(ch);
+    latencies.push(await page.evaluate((start) => new Promise((res) => requestAnimationFrame(() => res(performance.now() - start))), t0));
+  }
+  latencies.sort((a, b) => a - b);
+  const median = latencies[Math.floor(latencies.length / 2)];
+  const worst = latencies[latencies.length - 1];
+  // A measurement, not an assertion (shared CI machines): the checks run in the worker.
+  console.log(`# editor, ${lines} lines: keystroke to painted frame median ${median.toFixed(1)} ms, worst ${worst.toFixed(1)} ms`);
+  // The edit was checked: the typed suffix is in the image the checks see.
+  await page.waitForFunction(() => window.pullspecEditor.diagnostics !== undefined);
+  assert.equal(page.lastError, undefined);
+});
+
 test("editor: the whitespace and pull-policy fixes rewrite the text (lint actions)", async () => {
   const page = await open("index.html");
   await page.evaluate((text) => { const v = window.pullspecEditor.view; v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: text } }); },

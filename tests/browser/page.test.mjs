@@ -53,7 +53,8 @@ test("the page shows live diagnostics with positions while typing", async () => 
   assert.match(rows[0][6], /^Always: defaults to Always/);
   // Typing replaces the content; diagnostics follow.
   await page.fill("#ref-input", "quay.io/Org/app:v1\nghcr.io/owner/tool:2.0");
-  await page.waitForFunction(() => document.querySelector("#ref-diagnostics li")?.dataset.code === "NAME_CONTAINS_UPPERCASE");
+  // The old text had such an error too (line 7): wait for the one of the new text, at 1:9.
+  await page.waitForFunction(() => /^1:9 NAME_CONTAINS_UPPERCASE/.test(document.querySelector("#ref-diagnostics li")?.textContent ?? ""));
   const text = await page.textContent("#ref-diagnostics li");
   assert.match(text, /^1:9 NAME_CONTAINS_UPPERCASE/);
   assert.equal(await page.$$eval("#ref-table tbody tr", (t) => t.length), 1);
