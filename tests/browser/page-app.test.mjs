@@ -3,7 +3,6 @@
 // Screenshots of each page go to $PULLSPEC_SCREENSHOTS (default: a temporary folder, printed).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import http from "node:http";
 import { existsSync, mkdtempSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { serveStatic } from "./static-server.mjs";
 import { launch } from "./chromium.mjs";
 import { startRegistries } from "../registry/harness.mjs";
+import { startBareProxy } from "../registry/bare-proxy.mjs";
 
 const root = join(fileURLToPath(import.meta.url), "../../..");
 const dist = join(root, "www/dist");
@@ -18,22 +18,6 @@ const shots = process.env.PULLSPEC_SCREENSHOTS ?? mkdtempSync(join(tmpdir(), "pu
 mkdirSync(shots, { recursive: true });
 let server, browser, r, bare;
 const pageErrors = [];
-
-/** The anonymous registry without any CORS header (what most registries look like to a page). */
-async function startBareProxy(upstream) {
-  const t = new URL(upstream);
-  const s = http.createServer((req, res) => {
-    const up = http.request({ host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers }, (ur) => {
-      const h = Object.fromEntries(Object.entries(ur.headers).filter(([k]) => !k.startsWith("access-control-")));
-      res.writeHead(ur.statusCode, h);
-      ur.pipe(res);
-    });
-    up.on("error", () => res.destroy());
-    req.pipe(up);
-  });
-  await new Promise((ok) => s.listen(0, "127.0.0.1", ok));
-  return { host: `127.0.0.1:${s.address().port}`, close: () => new Promise((ok) => (s.closeAllConnections(), s.close(ok))) };
-}
 
 before(async () => {
   assert.ok(existsSync(join(dist, "index.html")) && existsSync(join(dist, "element.html")),

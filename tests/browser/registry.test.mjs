@@ -5,31 +5,15 @@
 // headers is CORS_LIKELY.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import http from "node:http";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { serveStatic } from "./static-server.mjs";
 import { launch } from "./chromium.mjs";
 import { startRegistries } from "../registry/harness.mjs";
+import { startBareProxy } from "../registry/bare-proxy.mjs";
 
 const root = join(fileURLToPath(import.meta.url), "../../..");
 let server, browser, r, bare;
-
-/** The anonymous registry without any CORS header (what most registries look like to a page). */
-async function startBareProxy(upstream) {
-  const t = new URL(upstream);
-  const s = http.createServer((req, res) => {
-    const up = http.request({ host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers }, (ur) => {
-      const h = Object.fromEntries(Object.entries(ur.headers).filter(([k]) => !k.startsWith("access-control-")));
-      res.writeHead(ur.statusCode, h);
-      ur.pipe(res);
-    });
-    up.on("error", () => res.destroy());
-    req.pipe(up);
-  });
-  await new Promise((ok) => s.listen(0, "127.0.0.1", ok));
-  return { host: `127.0.0.1:${s.address().port}`, close: () => new Promise((ok) => (s.closeAllConnections(), s.close(ok))) };
-}
 
 before(async () => {
   [server, browser, r] = await Promise.all([
