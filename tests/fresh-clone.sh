@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the README's test command in a clone of this repository placed in an empty temporary
-# folder, the way a new user meets the project: nothing beside the clone (no ../shared), no build
+# folder, the way a new user meets the project: nothing beside the clone (no maintainers' shared folder), no build
 # output, no node_modules, no PULLSPEC_VECTORS. `.ci/run` calls this, so CI tests what a user runs.
 #
 #   bash tests/fresh-clone.sh            clones HEAD (committed work only) and runs the command
