@@ -22,14 +22,13 @@
 // ratios beside the goal (pullspec >= 2x skopeo); asserts nothing, exits 0.
 //
 //   node tests/bench/pull-layers.mjs [--rounds N] [--concurrency 1,3,6,8]
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { startRegistries } from "../registry/harness.mjs";
+import { timed } from "./process.mjs";
 import { LAYERED_REFS } from "../registry/seed.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -40,38 +39,6 @@ const rounds = Math.max(1, Number(values.rounds) || 5);
 const sweep = values.concurrency.split(",").map(Number).filter((n) => n >= 1);
 const GOAL = 2;
 
-/**
- * CPU time (user + sys, ms, 10 ms steps) of this process's children that have ended, from
- * /proc/self/stat (cutime + cstime, at 100 ticks/s); null where there is no /proc. Wall times
- * on a busy machine swing; CPU times much less.
- */
-function childrenCpu() {
-  try {
-    const stat = readFileSync("/proc/self/stat", "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // from field 3, state
-    return (Number(fields[13]) + Number(fields[14])) * 10;
-  } catch {
-    return null;
-  }
-}
-
-/** Runs a process to its end: { wall, cpu } in ms (rejects on a non-zero exit). */
-function timed(cmd, args) {
-  return new Promise((resolve, reject) => {
-    const cpu0 = childrenCpu();
-    const t0 = performance.now();
-    const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (status) => {
-      const wall = performance.now() - t0;
-      const cpu = cpu0 === null ? null : childrenCpu() - cpu0;
-      if (status !== 0) reject(new Error(`${cmd} ${args.join(" ")} exited ${status}: ${stderr}`));
-      else resolve({ wall, cpu });
-    });
-  });
-}
 
 /** Several processes one after the other: their { wall, cpu }s. */
 async function sequence(steps) {

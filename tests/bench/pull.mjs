@@ -8,32 +8,21 @@
 // Prints times, MB/s and the ratio; asserts nothing. Many layers: tests/bench/pull-layers.mjs.
 //
 //   node tests/bench/pull.mjs [--rounds N]
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { startRegistries } from "../registry/harness.mjs";
+import { timed as timedProcess } from "./process.mjs";
+
+/** Wall time of a whole process, in ms. */
+const timed = async (cmd, args) => (await timedProcess(cmd, args)).wall;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const { values } = parseArgs({ options: { rounds: { type: "string", default: "3" } } });
 const rounds = Math.max(1, Number(values.rounds) || 3);
 
-function timed(cmd, args) {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (status) => {
-      const ms = performance.now() - t0;
-      if (status !== 0) reject(new Error(`${cmd} ${args.join(" ")} exited ${status}: ${stderr}`));
-      else resolve(ms);
-    });
-  });
-}
 
 const r = await startRegistries({ modes: ["anonymous"], seed: true });
 try {

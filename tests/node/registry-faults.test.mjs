@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startRegistries } from "../registry/harness.mjs";
 import { RegistryClient, Keyring, PullspecError, pullOciLayout, nodeFetch } from "../../pkg/node.js";
-import { sha256, dockerConfig } from "./registry-helpers.mjs";
+import { sha256, dockerConfig, rejects } from "./registry-helpers.mjs";
 
 let r, F, fx, tmp;
 
@@ -39,15 +39,6 @@ const image = (ref) => `${F.host}/${ref}`;
 const large = () => fx["large:1.0"].layers[0];
 const single = () => fx["single:1.0"];
 const blobRequests = (digest) => F.log().filter((e) => e.method === "GET" && e.path.endsWith(`/blobs/${digest}`));
-
-async function rejects(promise) {
-  const e = await promise.then(
-    () => assert.fail("expected a rejection"),
-    (e) => e,
-  );
-  assert.ok(e instanceof PullspecError, `a PullspecError, got ${e?.stack ?? e}`);
-  return e;
-}
 
 /** A sink collecting chunks, to see `blobInto`'s result (resumes, restarts). */
 function collector() {

@@ -3,7 +3,9 @@ import http from "node:http";
 import { createHash } from "node:crypto";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
+import assert from "node:assert/strict";
 import { root } from "./helpers.mjs";
+import { PullspecError } from "../../pkg/node.js";
 
 export const sha256 = (bytes) => "sha256:" + createHash("sha256").update(bytes).digest("hex");
 
@@ -115,4 +117,14 @@ export async function putManifest(url, repo, tag, body, mediaType, auth) {
     body,
   });
   if (res.status !== 201) throw new Error(`PUT ${repo}:${tag}: ${res.status} ${await res.text()}`);
+}
+
+/** Awaits a promise that must reject with a PullspecError; returns the error. */
+export async function rejects(promise) {
+  const e = await promise.then(
+    () => assert.fail("expected a rejection"),
+    (e) => e,
+  );
+  assert.ok(e instanceof PullspecError, `a PullspecError, got ${e?.stack ?? e}`);
+  return e;
 }

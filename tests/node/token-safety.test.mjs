@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import util from "node:util";
 import { RegistryClient, PullspecError, nodeFetch } from "../../pkg/node.js";
+import { rejects } from "./registry-helpers.mjs";
 
 const SECRET = "SECRETTOKEN";
 let server, host, requests, tokenBody;
@@ -51,15 +52,6 @@ before(async () => {
   host = `127.0.0.1:${server.address().port}`;
 });
 after(() => new Promise((resolve) => server.close(resolve)));
-
-async function rejects(promise) {
-  const e = await promise.then(
-    () => assert.fail("expected a rejection"),
-    (e) => e,
-  );
-  assert.ok(e instanceof PullspecError, `a PullspecError, got ${e?.stack ?? e}`);
-  return e;
-}
 
 /** Every way an error can be shown: message, stack, fields, JSON, inspect. */
 function shown(e) {
