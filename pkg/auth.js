@@ -60,7 +60,7 @@ function named(e, source) {
  * credential-provider plugins, looked up in the kubelet's order. See auth.d.ts.
  */
 export class Keyring {
-  #core = new gen.KeyringCore();
+  #core = new gen.Keyring();
   /** Per provider config (core index): `{ callback, config }`. */
   #providers = [];
   /** Per file added with credential helpers (core index): `(helperName) => (serverUrl) => answer`. */
@@ -218,17 +218,17 @@ export class Keyring {
     return this.#helpers[call.config](call.helper)(call.serverUrl);
   }
 
-  #answer(session, call, out) {
+  #answer(lookup, call, out) {
     const o =
       call.kind === "provider"
-        ? session.provider_output(this.#core, call.index, out)
-        : session.helper_answer(call.index, out ?? null);
+        ? lookup.provider_output(this.#core, call.index, out)
+        : lookup.helper_answer(call.index, out ?? null);
     if (!o.ok) this.#report(new PullspecError(o.message, { code: o.code }), call);
   }
 
-  #fail(session, call, e) {
+  #fail(lookup, call, e) {
     const code = typeof e?.code === "string" ? e.code : call.kind === "provider" ? "PROVIDER_FAILED" : "HELPER_FAILED";
-    session.call_failed(call.index, code, String(e?.message ?? e));
+    lookup.call_failed(call.index, code, String(e?.message ?? e));
     this.#report(e, call);
   }
 
@@ -240,14 +240,14 @@ export class Keyring {
   }
 
   #sync(image, options, done) {
-    const session = this.#begin(image, options);
+    const lookup = this.#begin(image, options);
     try {
-      for (const call of session.calls()) {
+      for (const call of lookup.calls()) {
         let out;
         try {
           out = this.#invoke(call);
         } catch (e) {
-          this.#fail(session, call, e);
+          this.#fail(lookup, call, e);
           continue;
         }
         if (isThenable(out)) {
@@ -258,30 +258,30 @@ export class Keyring {
             provider: call.provider ?? call.helper,
           });
         }
-        this.#answer(session, call, out);
+        this.#answer(lookup, call, out);
       }
-      return done(session);
+      return done(lookup);
     } finally {
-      session.free();
+      lookup.free();
     }
   }
 
   async #async(image, options, done) {
-    const session = this.#begin(image, options);
+    const lookup = this.#begin(image, options);
     try {
-      for (const call of session.calls()) {
+      for (const call of lookup.calls()) {
         let out;
         try {
           out = await this.#invoke(call);
         } catch (e) {
-          this.#fail(session, call, e);
+          this.#fail(lookup, call, e);
           continue;
         }
-        this.#answer(session, call, out);
+        this.#answer(lookup, call, out);
       }
-      return done(session);
+      return done(lookup);
     } finally {
-      session.free();
+      lookup.free();
     }
   }
 }

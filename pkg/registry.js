@@ -52,7 +52,7 @@ function descriptorOf(digest, options, what = "digest") {
   return { digest, size: sizeOption(options?.size, "options.size"), mediaType: undefined };
 }
 
-/** The session's `retry` options, each checked (the core would read NaN as "absent"). */
+/** The client's `retry` options, each checked (the core would read NaN as "absent"). */
 function retryOptions(retry) {
   const r = optionsObject(retry, "options.retry");
   const delay = (v, name) => integerOption(v, `options.retry.${name}`, { min: 0, max: 2 ** 31 - 1, fallback: undefined });
@@ -107,7 +107,7 @@ async function mapLimit(items, limit, fn) {
  * challenge taught it and caches tokens. See registry.d.ts.
  */
 export class RegistryClient {
-  #session;
+  #core;
   #keyring;
   #fetch;
   #timeoutMs;
@@ -129,7 +129,7 @@ export class RegistryClient {
     this.#fetch = fetch ?? globalThis.fetch.bind(globalThis);
     this.#timeoutMs = timeoutOption(timeoutMs, "options.timeoutMs", DEFAULT_TIMEOUT_MS);
     this.#onEvent = typeof onEvent === "function" ? onEvent : null;
-    this.#session = new gen.RegistrySession({
+    this.#core = new gen.RegistryClient({
       userAgent,
       insecure: insecureRegistries ?? [],
       endpoints: Object.entries(optionsObject(endpoints, "options.endpoints")).map(([k, v]) => {
@@ -142,7 +142,7 @@ export class RegistryClient {
     });
   }
 
-  /** Hands the session the keyring's credentials for the image's repository (once). */
+  /** Hands the core the keyring's credentials for the image's repository (once). */
   async #prepare(image) {
     requireString(image, "image");
     const ref = gen.parse_reference(image, "normalized");
@@ -151,7 +151,7 @@ export class RegistryClient {
     let lookup = this.#looked.get(key);
     if (!lookup) {
       lookup = this.#keyring.lookupAsync(key).then((credentials) => {
-        if (credentials.length > 0) this.#session.setCredentials(key, credentials);
+        if (credentials.length > 0) this.#core.setCredentials(key, credentials);
       });
       this.#looked.set(key, lookup);
       lookup.catch(() => this.#looked.delete(key));
@@ -183,21 +183,21 @@ export class RegistryClient {
   async ping(registry, options = {}) {
     options = operationOptions(options);
     requireString(registry, "registry");
-    return drive(this.#session.ping(registry), this.#context(options));
+    return drive(this.#core.ping(registry), this.#context(options));
   }
 
   /** The verified manifest (or index) an image reference names. */
   async manifest(image, options = {}) {
     options = operationOptions(options);
     await this.#prepare(image);
-    return drive(this.#session.manifest(image), this.#context(options));
+    return drive(this.#core.manifest(image), this.#context(options));
   }
 
   /** Resolves an image for a platform the way containerd does; every step in `explanation`. */
   async resolve(image, options = {}) {
     options = operationOptions(options);
     await this.#prepare(image);
-    const op = this.#session.resolve(image, platformSpec(options.platform), options.mode ?? undefined);
+    const op = this.#core.resolve(image, platformSpec(options.platform), options.mode ?? undefined);
     return drive(op, this.#context(options));
   }
 
@@ -206,7 +206,7 @@ export class RegistryClient {
     options = operationOptions(options);
     await this.#prepare(image);
     requireString(digest, "digest");
-    return drive(this.#session.blobHead(image, digest), this.#context(options));
+    return drive(this.#core.blobHead(image, digest), this.#context(options));
   }
 
   async #size(image, d, options) {
@@ -225,7 +225,7 @@ export class RegistryClient {
     await this.#prepare(image);
     const d = descriptorOf(digest, options);
     const size = await this.#size(image, d, options);
-    const op = this.#session.blob(image, d.digest, size);
+    const op = this.#core.blob(image, d.digest, size);
     return drive(op, this.#context(options, { sink, onProgress: options.onProgress, hasher: options.hasher }));
   }
 
@@ -279,7 +279,7 @@ export class RegistryClient {
     options = operationOptions(options);
     const [pageSize, maxPages] = pageOptions(options);
     await this.#prepare(repository);
-    const op = this.#session.tags(repository, pageSize, maxPages, false);
+    const op = this.#core.tags(repository, pageSize, maxPages, false);
     const controller = linked(options.signal);
     const queue = [];
     let wake = null;
@@ -323,7 +323,7 @@ export class RegistryClient {
     options = operationOptions(options);
     const [pageSize, maxPages] = pageOptions(options);
     await this.#prepare(repository);
-    const op = this.#session.tags(repository, pageSize, maxPages, false);
+    const op = this.#core.tags(repository, pageSize, maxPages, false);
     return (await drive(op, this.#context(options))).tags;
   }
 

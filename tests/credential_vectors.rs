@@ -6,7 +6,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use pullspec::auth::config::{decode_auth, decode_entry, parse_json};
 use pullspec::auth::glob::{is_default_registry_match, urls_match};
-use pullspec::auth::keyring::{Keyring, UnionKeyring, NODE_KEYRING, PROVIDERS_KEYRING};
+use pullspec::auth::keyring::{DockerKeyring, UnionKeyring, NODE_KEYRING, PROVIDERS_KEYRING};
 use pullspec::auth::secrets::secrets_keyring;
 use pullspec::error::Coded;
 use serde_json::{json, Value};
@@ -173,8 +173,8 @@ fn lookup_cases() {
         assert_eq!(lookup_key, s(e, "lookup_key"), "{id}");
         let union = UnionKeyring::kubelet(
             secrets.keyring,
-            Keyring::new(NODE_KEYRING),
-            Keyring::new(PROVIDERS_KEYRING),
+            DockerKeyring::new(NODE_KEYRING),
+            DockerKeyring::new(PROVIDERS_KEYRING),
         );
         let r = union.lookup(&lookup_key);
         assert_eq!(Some(r.found()), e["found"].as_bool(), "{id}");

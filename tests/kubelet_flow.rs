@@ -1,7 +1,7 @@
 //! The whole kubelet flow: node file from the search path, pod secrets, explain.
 
 use pullspec::auth::explain::explain_lookup;
-use pullspec::auth::keyring::{Keyring, UnionKeyring, PROVIDERS_KEYRING};
+use pullspec::auth::keyring::{DockerKeyring, UnionKeyring, PROVIDERS_KEYRING};
 use pullspec::auth::search_path::{kubelet_search_paths, select_config, ReadResult};
 use pullspec::auth::secrets::secrets_keyring;
 use pullspec::error::Coded;
@@ -26,7 +26,7 @@ fn pod_secrets_then_node_file_with_sources_and_explanation() {
     let union = UnionKeyring::kubelet(
         secrets.keyring,
         sel.node_keyring(),
-        Keyring::new(PROVIDERS_KEYRING),
+        DockerKeyring::new(PROVIDERS_KEYRING),
     );
 
     let cases: [(&str, &[(&str, &str)]); 4] = [

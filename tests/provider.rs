@@ -1,6 +1,6 @@
 //! Credential-provider config, matching, request/response and cache behaviour.
 
-use pullspec::auth::keyring::{Keyring, UnionKeyring, NODE_KEYRING};
+use pullspec::auth::keyring::{DockerKeyring, UnionKeyring, NODE_KEYRING};
 use pullspec::auth::provider::*;
 use pullspec::auth::provider_cache::*;
 use pullspec::auth::secrets::secrets_keyring;
@@ -353,7 +353,7 @@ fn plan_then_accept_then_keyring_end_to_end() {
     let secret = json!({"metadata": {"name": "pull"}, "type": "kubernetes.io/dockerconfigjson",
         "stringData": {".dockerconfigjson": r#"{"auths":{"123.dkr.ecr.us-east-1.amazonaws.com":{"username":"pod","password":"x"}}}"#}});
     let secrets = secrets_keyring(&[secret]).unwrap();
-    let mut node = Keyring::new(NODE_KEYRING);
+    let mut node = DockerKeyring::new(NODE_KEYRING);
     node.add(
         "*.dkr.ecr.us-east-1.amazonaws.com",
         pullspec::auth::credential::Credential::new("node", "y", ""),

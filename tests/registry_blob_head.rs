@@ -9,10 +9,10 @@ use driver::*;
 use pullspec::error::Coded;
 use pullspec::platform::{Matcher, Platform};
 use pullspec::reference::Reference;
-use pullspec::registry::{self, Config, Jitter, Session};
+use pullspec::registry::{self, Client, Config, Jitter};
 
-fn session() -> Session {
-    Session::new(Config {
+fn client() -> Client {
+    Client::new(Config {
         jitter: Jitter::None,
         ..Config::default()
     })
@@ -60,7 +60,7 @@ fn blob_head_reports_size_and_type_or_a_typed_error() {
         ),
     ];
     for (reply, want) in cases {
-        let mut s = session();
+        let mut s = client();
         let mut d = Driver::new(vec![reply]);
         let got = d.run(&mut s, &mut registry::head_blob(&r, &digest));
         assert_eq!(
@@ -87,7 +87,7 @@ fn a_resolution_carries_the_verified_manifest_and_config_bytes() {
     let (idx, imgs) = multiarch();
     let arm = &imgs[2];
     let r = reference("127.0.0.1:5000/multiarch:1.0");
-    let mut s = session();
+    let mut s = client();
     let mut d = Driver::new(vec![
         head_ok(&idx, OCI_INDEX),
         manifest_ok(&idx, OCI_INDEX),

@@ -11,7 +11,7 @@ use pullspec::manifest::MAX_MANIFEST_SIZE;
 use pullspec::platform::{Matcher, Platform};
 use pullspec::reference::Reference;
 use pullspec::registry::{
-    self, identity_token_credential, Config, Event, Jitter, Method, RegistryError, Session,
+    self, identity_token_credential, Client, Config, Event, Jitter, Method, RegistryError,
     TransportErrorKind,
 };
 
@@ -19,8 +19,8 @@ fn reference(s: &str) -> Reference {
     Reference::parse_normalized(s).unwrap()
 }
 
-fn session() -> Session {
-    Session::new(Config {
+fn client() -> Client {
+    Client::new(Config {
         jitter: Jitter::None,
         ..Config::default()
     })
@@ -49,7 +49,7 @@ fn anonymous_pull_of_a_multi_arch_index() {
     let (idx, imgs) = multiarch();
     let arm = &imgs[1];
     let r = reference("127.0.0.1:5000/multiarch:1.0");
-    let mut s = session();
+    let mut s = client();
     let mut d = Driver::new(vec![
         head_ok(&idx, OCI_INDEX),
         manifest_ok(&idx, OCI_INDEX),
@@ -150,7 +150,7 @@ fn anonymous_pull_of_a_multi_arch_index() {
 fn single_platform_image_takes_its_platform_from_the_config() {
     let img = Image::new("linux", "amd64", "");
     let r = reference("localhost:5000/single");
-    let mut s = session();
+    let mut s = client();
     let mut d = Driver::new(vec![
         head_ok(&img.manifest, OCI_MANIFEST),
         manifest_ok(&img.manifest, OCI_MANIFEST),
@@ -179,7 +179,7 @@ fn single_platform_image_takes_its_platform_from_the_config() {
 fn digest_references_skip_the_head_and_no_match_is_an_error() {
     let (idx, _) = multiarch();
     let r = reference(&format!("ghcr.io/o/multi@{}", sha(&idx)));
-    let mut s = session();
+    let mut s = client();
     let mut d = Driver::new(vec![manifest_ok(&idx, OCI_INDEX)]);
     let out = d.run(&mut s, &mut registry::resolve(&r, matcher("windows/amd64")));
     assert_eq!(code(&out), "NO_MATCHING_PLATFORM");
@@ -197,7 +197,7 @@ fn digest_references_skip_the_head_and_no_match_is_an_error() {
 fn head_without_digest_falls_back_to_a_verified_get() {
     let img = Image::new("linux", "amd64", "");
     let r = reference("127.0.0.1:5000/app:v1");
-    let mut s = session();
+    let mut s = client();
     let mut d = Driver::new(vec![
         resp(200, &[("Content-Type", OCI_MANIFEST)], Vec::new()),
         manifest_ok(&img.manifest, OCI_MANIFEST),
@@ -220,7 +220,7 @@ fn head_without_digest_falls_back_to_a_verified_get() {
 fn bearer_flow_with_basic_credentials_caches_and_renews_tokens() {
     let img = Image::new("linux", "amd64", "");
     let r = reference(&format!("reg.example.com/team/app@{}", img.digest()));
-    let mut s = session();
+    let mut s = client();
     s.set_credentials(
         "reg.example.com",
         vec![Credential::new("alice", "wonderland", "")],
@@ -257,7 +257,7 @@ fn bearer_flow_with_basic_credentials_caches_and_renews_tokens() {
     d.run(&mut s, &mut registry::manifest(&r)).unwrap();
     assert_eq!(d.auths(), [Some("Bearer tok-1".to_string())]);
 
-    // expired: a new token first (the session knows the realm: no 401 round trip)
+    // expired: a new token first (the client knows the realm: no 401 round trip)
     d.now += 301_000;
     d.script(vec![
         token_ok("tok-2", 300),
@@ -277,7 +277,7 @@ fn identity_tokens_use_the_oauth_post_and_fall_back_to_get() {
     let r = reference(&format!("reg.example.com/team/app@{}", img.digest()));
     // (POST status, expect GET fallback)
     for (post_status, fallback) in [(200u16, false), (404, true), (405, true), (400, true)] {
-        let mut s = session();
+        let mut s = client();
         s.set_credentials(
             "reg.example.com",
             vec![identity_token_credential("refresh-xyz")],
@@ -331,7 +331,7 @@ fn identity_tokens_use_the_oauth_post_and_fall_back_to_get() {
 fn insufficient_scope_asks_again_with_the_merged_scopes() {
     let img = Image::new("linux", "amd64", "");
     let r = reference(&format!("reg.example.com/team/app@{}", img.digest()));
-    let mut s = session();
+    let mut s = client();
     let challenge = r#"Bearer realm="https://auth.example.com/token",service="reg.example.com",scope="repository:team/base:pull",error="insufficient_scope""#;
     let mut d = Driver::new(vec![
         bearer_401(REALM, SERVICE, SCOPE),
@@ -361,7 +361,7 @@ fn insufficient_scope_asks_again_with_the_merged_scopes() {
 fn credentials_rotate_on_refusal_and_the_one_that_worked_is_remembered() {
     let img = Image::new("linux", "amd64", "");
     let r = reference(&format!("reg.example.com/team/app@{}", img.digest()));
-    let mut s = session();
+    let mut s = client();
     s.set_credentials(
         "reg.example.com",
         vec![
@@ -441,7 +441,7 @@ fn credentials_rotate_on_refusal_and_the_one_that_worked_is_remembered() {
 #[test]
 fn anonymous_refusal_is_unauthorized() {
     let r = reference("reg.example.com/team/app:1");
-    let mut s = session();
+    let mut s = client();
     let mut d = Driver::new(vec![
         bearer_401(REALM, SERVICE, SCOPE),
         token_ok("anon", 60),
@@ -479,7 +479,7 @@ fn basic_credentials_over_plain_http_only_to_loopback_or_insecure_hosts() {
         if let Some(e) = endpoint {
             config.endpoints = vec![(registry.to_string(), e.to_string())];
         }
-        let mut s = Session::new(config);
+        let mut s = Client::new(config);
         s.set_credentials(registry, vec![Credential::new("alice", "wonderland", "")]);
         let r = reference(&format!("{registry}/app@{}", img.digest()));
         let mut replies = vec![resp(
@@ -515,7 +515,7 @@ fn a_plain_http_token_realm_gets_no_credentials_unless_loopback() {
         ("http://auth.example.com/token", false, true),
         ("http://127.0.0.1:9000/token", true, true),
     ] {
-        let mut s = session();
+        let mut s = client();
         if creds {
             s.set_credentials(
                 "reg.example.com",
@@ -557,7 +557,7 @@ fn retries_honour_retry_after_or_back_off() {
         (504, &[("Retry-After", "1")], 1000),
     ];
     for (status, headers, wait) in cases {
-        let mut s = session();
+        let mut s = client();
         let mut d = Driver::new(vec![
             resp(*status, headers, ""),
             manifest_ok(&img.manifest, OCI_MANIFEST),
@@ -591,7 +591,7 @@ fn attempts_are_bounded_then_typed_errors() {
         (Reply::Fail(TransportErrorKind::Timeout), "NETWORK"),
     ];
     for (reply, want) in cases {
-        let mut s = session();
+        let mut s = client();
         let mut d = Driver::new(vec![reply.clone(), reply.clone(), reply.clone(), reply]);
         let out = d.run(&mut s, &mut registry::manifest(&r));
         assert_eq!(code(&out), want);
@@ -612,7 +612,7 @@ fn attempts_are_bounded_then_typed_errors() {
 fn seeded_jitter_is_deterministic_and_within_the_ceiling() {
     let r = reference("127.0.0.1:5000/app:1");
     let run = || {
-        let mut s = Session::new(Config {
+        let mut s = Client::new(Config {
             jitter: Jitter::Seeded(42),
             ..Config::default()
         });
@@ -639,7 +639,7 @@ fn aborts_and_cors_failures_are_not_retried() {
         (TransportErrorKind::Aborted, "ABORTED"),
         (TransportErrorKind::CorsLikely, "CORS_LIKELY"),
     ] {
-        let mut s = session();
+        let mut s = client();
         let mut d = Driver::new(vec![Reply::Fail(kind)]);
         let out = d.run(&mut s, &mut registry::manifest(&r));
         assert_eq!(code(&out), want);
@@ -725,7 +725,7 @@ fn manifest_verification_failures() {
         ),
     ];
     for (r, reply, want) in cases {
-        let mut s = session();
+        let mut s = client();
         let mut d = Driver::new(vec![reply]);
         let out = d.run(&mut s, &mut registry::manifest(r));
         assert_eq!(code(&out), want, "{out:?}");
@@ -737,7 +737,7 @@ fn manifest_verification_failures() {
         img.manifest.clone(),
     )]);
     let m = d
-        .run(&mut session(), &mut registry::manifest(&by_tag))
+        .run(&mut client(), &mut registry::manifest(&by_tag))
         .unwrap();
     assert_eq!(m.digest, img.digest());
     assert_eq!(m.media_type, OCI_MANIFEST);
@@ -759,7 +759,7 @@ fn index_entries_are_checked_against_their_descriptors() {
     ]);
     assert_eq!(
         code(&d.run(
-            &mut session(),
+            &mut client(),
             &mut registry::resolve(&r, matcher("linux/amd64"))
         )),
         "MANIFEST_TOO_LARGE"
@@ -776,7 +776,7 @@ fn index_entries_are_checked_against_their_descriptors() {
     ]);
     assert_eq!(
         code(&d.run(
-            &mut session(),
+            &mut client(),
             &mut registry::resolve(&r, matcher("linux/amd64"))
         )),
         "SIZE_MISMATCH"
@@ -791,7 +791,7 @@ fn index_entries_are_checked_against_their_descriptors() {
     ]);
     assert_eq!(
         code(&d.run(
-            &mut session(),
+            &mut client(),
             &mut registry::resolve(&r, matcher("linux/amd64"))
         )),
         "DIGEST_MISMATCH"
@@ -809,7 +809,7 @@ fn a_blob_with_a_wrong_byte_is_never_done_ok() {
         bad[10] ^= 0x20;
         let mut d = Driver::new(vec![blob_ok(&bad)]);
         d.hash_in_driver = hash_in_driver;
-        let out = d.run(&mut session(), &mut registry::blob(&r, &desc));
+        let out = d.run(&mut client(), &mut registry::blob(&r, &desc));
         assert_eq!(code(&out), "DIGEST_MISMATCH");
         let e = out.unwrap_err();
         assert_eq!(e.fields()[0], ("expected", desc.digest.to_string()));
@@ -819,7 +819,7 @@ fn a_blob_with_a_wrong_byte_is_never_done_ok() {
         let mut d = Driver::new(vec![resp(200, &[], long)]);
         d.hash_in_driver = hash_in_driver;
         assert_eq!(
-            code(&d.run(&mut session(), &mut registry::blob(&r, &desc))),
+            code(&d.run(&mut client(), &mut registry::blob(&r, &desc))),
             "SIZE_MISMATCH"
         );
         // a lying Content-Length is refused before the body is read
@@ -829,7 +829,7 @@ fn a_blob_with_a_wrong_byte_is_never_done_ok() {
             img.layers[0].clone(),
         )]);
         assert_eq!(
-            code(&d.run(&mut session(), &mut registry::blob(&r, &desc))),
+            code(&d.run(&mut client(), &mut registry::blob(&r, &desc))),
             "SIZE_MISMATCH"
         );
         assert!(d.sink.is_empty());
@@ -907,7 +907,7 @@ fn broken_transfers_resume_with_range_or_start_over() {
         for (i, (replies, ranges, resumes, restarts)) in cases.iter().enumerate() {
             let mut d = Driver::new(replies.clone());
             d.hash_in_driver = hash_in_driver;
-            let out = d.run(&mut session(), &mut registry::blob(&r, &desc));
+            let out = d.run(&mut client(), &mut registry::blob(&r, &desc));
             let out = out.unwrap_or_else(|e| panic!("case {i}: {e}"));
             let sent: Vec<Option<&str>> = d.requests.iter().map(|q| q.header("range")).collect();
             assert_eq!(&sent, ranges, "case {i}");
@@ -926,7 +926,7 @@ fn broken_transfers_resume_with_range_or_start_over() {
         no_ranges.clone(),
         no_ranges,
     ]);
-    let out = d.run(&mut session(), &mut registry::blob(&r, &desc));
+    let out = d.run(&mut client(), &mut registry::blob(&r, &desc));
     assert_eq!(code(&out), "NETWORK");
     assert_eq!(d.requests.len(), 4);
 }
@@ -954,7 +954,7 @@ fn cross_host_redirects_drop_authorization_same_host_keeps_it() {
     let r = reference("reg.example.com/team/app:1");
     let m = pullspec::manifest::parse(&img.manifest, None).unwrap();
     let desc = m.as_image().unwrap().layers[0].clone();
-    let mut s = session();
+    let mut s = client();
     s.set_credentials(
         "reg.example.com",
         vec![Credential::new("alice", "wonderland", "")],
@@ -1026,7 +1026,7 @@ fn redirect_loops_are_bounded() {
         resp(307, &[("Location", a)], ""),
     ]);
     assert_eq!(
-        code(&d.run(&mut session(), &mut registry::manifest(&r))),
+        code(&d.run(&mut client(), &mut registry::manifest(&r))),
         "REDIRECT_LOOP"
     );
     let chain: Vec<Reply> = (0..11)
@@ -1034,13 +1034,13 @@ fn redirect_loops_are_bounded() {
         .collect();
     let mut d = Driver::new(chain);
     assert_eq!(
-        code(&d.run(&mut session(), &mut registry::manifest(&r))),
+        code(&d.run(&mut client(), &mut registry::manifest(&r))),
         "REDIRECT_LOOP"
     );
     assert_eq!(d.requests.len(), 11);
     let mut d = Driver::new(vec![resp(302, &[], "")]);
     assert_eq!(
-        code(&d.run(&mut session(), &mut registry::manifest(&r))),
+        code(&d.run(&mut client(), &mut registry::manifest(&r))),
         "INVALID_RESPONSE"
     );
 }
@@ -1070,7 +1070,7 @@ fn tags_follow_link_pagination_on_the_same_origin_only() {
         page(r#""e""#, None),
     ]);
     let list = d
-        .run(&mut session(), &mut registry::tags(&r, Some(2)))
+        .run(&mut client(), &mut registry::tags(&r, Some(2)))
         .unwrap();
     assert_eq!(list.tags, ["a", "b", "c", "d", "e"]);
     assert_eq!(list.pages, 3);
@@ -1099,11 +1099,11 @@ fn tags_follow_link_pagination_on_the_same_origin_only() {
         )
     };
     let mut d = Driver::new(vec![foreign()]);
-    let out = d.run(&mut session(), &mut registry::tags(&r, None));
+    let out = d.run(&mut client(), &mut registry::tags(&r, None));
     assert_eq!(code(&out), "FOREIGN_PAGINATION");
     assert_eq!(d.lines(), ["GET http://127.0.0.1:5000/v2/app/tags/list"]);
 
-    let mut s = session();
+    let mut s = client();
     s.set_credentials(
         "127.0.0.1:5000",
         vec![Credential::new("alice", "wonderland", "")],
@@ -1125,7 +1125,7 @@ fn tags_follow_link_pagination_on_the_same_origin_only() {
         page(r#""a""#, Some("/v2/app/tags/list?last=a")),
     ]);
     assert_eq!(
-        code(&d.run(&mut session(), &mut registry::tags(&r, None))),
+        code(&d.run(&mut client(), &mut registry::tags(&r, None))),
         "PAGINATION_LOOP"
     );
 
@@ -1135,7 +1135,7 @@ fn tags_follow_link_pagination_on_the_same_origin_only() {
         r#"{"errors":[{"code":"NAME_UNKNOWN","message":"repository name not known to registry"}]}"#,
     )]);
     assert_eq!(
-        code(&d.run(&mut session(), &mut registry::tags(&r, None))),
+        code(&d.run(&mut client(), &mut registry::tags(&r, None))),
         "NAME_UNKNOWN"
     );
 }
@@ -1143,7 +1143,7 @@ fn tags_follow_link_pagination_on_the_same_origin_only() {
 #[test]
 fn ping_learns_the_challenge_and_saves_a_round_trip() {
     let img = Image::new("linux", "amd64", "");
-    let mut s = session();
+    let mut s = client();
     let mut d = Driver::new(vec![{
         let mut b = bearer_401(REALM, SERVICE, "");
         if let Reply::Resp(r) = &mut b {
@@ -1177,7 +1177,7 @@ fn ping_learns_the_challenge_and_saves_a_round_trip() {
         "{}",
     )]);
     let p = d
-        .run(&mut session(), &mut registry::ping("docker.io"))
+        .run(&mut client(), &mut registry::ping("docker.io"))
         .unwrap();
     assert_eq!(d.lines(), ["GET https://registry-1.docker.io/v2/"]);
     assert_eq!(p.auth_scheme, None);
@@ -1205,7 +1205,7 @@ fn docker_hub_rate_limits_are_surfaced() {
     ]);
     let res = d
         .run(
-            &mut session(),
+            &mut client(),
             &mut registry::resolve(&r, matcher("linux/amd64")),
         )
         .unwrap();
@@ -1279,7 +1279,7 @@ fn distribution_errors_and_plain_bodies() {
     ];
     for (reply, want, text) in cases {
         let mut d = Driver::new(vec![reply]);
-        let out = d.run(&mut session(), &mut registry::manifest(&r));
+        let out = d.run(&mut client(), &mut registry::manifest(&r));
         assert_eq!(code(&out), want);
         let e = out.unwrap_err();
         assert!(e.to_string().contains(text), "{e}");
@@ -1337,7 +1337,7 @@ fn no_secret_appears_in_any_error_or_debug_output() {
         ),
     ];
     for (creds, replies) in flows {
-        let mut s = session();
+        let mut s = client();
         s.set_credentials("reg.example.com", creds);
         let mut d = Driver::new(replies);
         let e = d.run(&mut s, &mut registry::manifest(&r)).unwrap_err();

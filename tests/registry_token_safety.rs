@@ -12,8 +12,8 @@ use pullspec::auth::credential::Credential;
 use pullspec::error::Coded;
 use pullspec::reference::Reference;
 use pullspec::registry::{
-    self, identity_token_credential, Config, Event, Jitter, Operation, RegistryError, Response,
-    Session, Step, TransportError, TransportErrorKind,
+    self, identity_token_credential, Client, Config, Event, Jitter, Operation, RegistryError,
+    Response, Step, TransportError, TransportErrorKind,
 };
 
 const REALM: &str = "https://auth.example.com/token";
@@ -21,8 +21,8 @@ const SERVICE: &str = "reg.example.com";
 const SCOPE: &str = "repository:team/app:pull";
 const QUERY: &str = "service=reg.example.com&scope=repository%3Ateam%2Fapp%3Apull";
 
-fn session() -> Session {
-    Session::new(Config {
+fn client() -> Client {
+    Client::new(Config {
         jitter: Jitter::None,
         ..Config::default()
     })
@@ -69,7 +69,7 @@ fn a_token_that_is_not_a_b64token_is_refused_and_never_shown() {
     for token in bad {
         for field in ["token", "access_token"] {
             let body = serde_json::json!({ field: token, "expires_in": 300 }).to_string();
-            let mut s = session();
+            let mut s = client();
             s.set_credentials(
                 "reg.example.com",
                 vec![Credential::new("alice", "wonderland", "")],
@@ -99,7 +99,7 @@ fn a_token_that_is_not_a_b64token_is_refused_and_never_shown() {
 fn a_b64token_with_every_allowed_character_is_used() {
     let (img, r) = image();
     let token = "Az09-._~+/==";
-    let mut s = session();
+    let mut s = client();
     let mut d = Driver::new(vec![
         bearer_401(REALM, SERVICE, SCOPE),
         token_ok(token, 300),
@@ -107,9 +107,9 @@ fn a_b64token_with_every_allowed_character_is_used() {
     ]);
     d.run(&mut s, &mut registry::manifest(&r)).unwrap();
     assert_eq!(d.auths()[2].as_deref(), Some("Bearer Az09-._~+/=="));
-    assert!(registry::auth::is_b64token(token));
+    assert!(registry::token::is_b64token(token));
     for bad in ["", "=", "==abc", "a b", "a\r\n", "ä", "a=b"] {
-        assert!(!registry::auth::is_b64token(bad), "{bad:?}");
+        assert!(!registry::token::is_b64token(bad), "{bad:?}");
     }
 }
 
@@ -133,7 +133,7 @@ fn credentials_with_line_breaks_never_make_a_header_with_one() {
             ],
         ];
         for replies in flows {
-            let mut s = session();
+            let mut s = client();
             s.set_credentials("reg.example.com", vec![cred.clone()]);
             let mut d = Driver::new(replies);
             d.run(&mut s, &mut registry::manifest(&r)).unwrap();
@@ -155,7 +155,7 @@ enum Act {
 /// Runs `op`, answering each request with the next act; returns the result and what the waits
 /// and events said.
 fn drive<O: Operation>(
-    s: &mut Session,
+    s: &mut Client,
     op: &mut O,
     mut acts: Vec<Act>,
 ) -> (Result<O::Output, RegistryError>, Vec<String>) {
@@ -216,7 +216,7 @@ fn a_transport_error_quoting_a_header_never_becomes_a_message() {
         "bad header Bearer SECRETTOKxyz0",
     ];
     for msg in quoting {
-        let mut s = session();
+        let mut s = client();
         let acts = (0..10).map(|_| Act::Fail(msg)).collect();
         let (out, said) = drive(&mut s, &mut registry::manifest(&r), acts);
         let e = out.unwrap_err();
@@ -228,7 +228,7 @@ fn a_transport_error_quoting_a_header_never_becomes_a_message() {
         }
     }
     // plain messages are kept whole
-    let mut s = session();
+    let mut s = client();
     let acts = (0..10)
         .map(|_| Act::Fail("fetch failed (ECONNREFUSED)"))
         .collect();
@@ -247,7 +247,7 @@ fn a_transport_error_quoting_a_header_never_becomes_a_message() {
     let desc = m.as_image().unwrap().layers[0].clone();
     let layer = &img.layers[0];
     let msg = "terminated: \"Authorization: Bearer SECRETTOK\"";
-    let mut s = session();
+    let mut s = client();
     let acts = (0..10)
         .map(|_| Act::Break(blob_ok(layer), 3, msg))
         .collect();
@@ -280,7 +280,7 @@ fn a_realm_redirect_is_followed_without_asking_service_and_scope_twice() {
         ),
     ];
     for (location, want) in cases {
-        let mut s = session();
+        let mut s = client();
         s.set_credentials(
             "reg.example.com",
             vec![Credential::new("alice", "wonderland", "")],

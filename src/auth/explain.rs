@@ -151,11 +151,11 @@ impl fmt::Display for Explanation {
 mod tests {
     use super::*;
     use crate::auth::credential::Credential;
-    use crate::auth::keyring::Keyring;
+    use crate::auth::keyring::DockerKeyring;
 
     #[test]
     fn explanation_lists_every_key_with_a_reason_and_redacts() {
-        let mut secrets = Keyring::new("secrets");
+        let mut secrets = DockerKeyring::new("secrets");
         secrets.add(
             "*.example.com",
             Credential::new("a", "pw-a", ""),
@@ -182,7 +182,7 @@ mod tests {
             "secret/s1:https://index.docker.io/v1/",
         );
         secrets.add("[bad", Credential::new("e", "pw-e", ""), "secret/s1:[bad");
-        let mut node = Keyring::new("node");
+        let mut node = DockerKeyring::new("node");
         node.add(
             "x.*.example.com",
             Credential::new("n", "pw-n", ""),
@@ -232,7 +232,7 @@ mod tests {
 
     #[test]
     fn fallback_note_says_why() {
-        let mut k = Keyring::new("secrets");
+        let mut k = DockerKeyring::new("secrets");
         k.add("index.docker.io", Credential::new("hub", "x", ""), "s");
         let u = UnionKeyring::new(vec![k]);
         let cases = [

@@ -1,10 +1,10 @@
 //! The kubelet's keyrings: `BasicDockerKeyring` and `UnionDockerKeyring`.
 //!
-//! A [`Keyring`] maps normalized keys ([`normalize_key`]: scheme dropped, a leading `/v1/` or
+//! A [`DockerKeyring`] maps normalized keys ([`normalize_key`]: scheme dropped, a leading `/v1/` or
 //! `/v2/` path dropped, `host[+path]`) to the credentials stored under them, in the order they
 //! were added. Its index is the de-duplicated keys in reverse byte-wise order (Go's
 //! `sort.Sort(sort.Reverse(sort.StringSlice))`), so `quay.io/coreos` comes before `quay.io`.
-//! [`Keyring::lookup`] walks the index and returns the credentials of EVERY key that
+//! [`DockerKeyring::lookup`] walks the index and returns the credentials of EVERY key that
 //! glob-matches the lookup key ([`urls_match`]); when none matched and the lookup key is a
 //! Docker Hub name ([`is_default_registry_match`]) it returns those stored under
 //! `index.docker.io`.
@@ -20,11 +20,11 @@ use crate::auth::config::DockerConfig;
 use crate::auth::credential::Credential;
 use crate::auth::glob::{is_default_registry_match, normalize_key, urls_match};
 
-/// Keyring name for the pod's pull secrets (used in `matched_keyring_keys`).
+/// DockerKeyring name for the pod's pull secrets (used in `matched_keyring_keys`).
 pub const SECRETS_KEYRING: &str = "secrets";
-/// Keyring name for the node's credential file.
+/// DockerKeyring name for the node's credential file.
 pub const NODE_KEYRING: &str = "node";
-/// Keyring name for credential-provider plugin responses.
+/// DockerKeyring name for credential-provider plugin responses.
 pub const PROVIDERS_KEYRING: &str = "providers";
 /// The key whose credentials Docker Hub names fall back to.
 pub const DEFAULT_REGISTRY_KEY: &str = "index.docker.io";
@@ -52,7 +52,7 @@ pub struct RejectedKey {
 
 /// The kubelet's `BasicDockerKeyring`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Keyring {
+pub struct DockerKeyring {
     name: String,
     /// The normalized keys, in reverse byte order, each once.
     index: Vec<String>,
@@ -103,10 +103,10 @@ impl LookupResult {
     }
 }
 
-impl Keyring {
+impl DockerKeyring {
     /// An empty keyring; `name` prefixes its keys in results (`secrets`, `node`, `providers`).
     pub fn new(name: impl Into<String>) -> Self {
-        Keyring {
+        DockerKeyring {
             name: name.into(),
             index: Vec::new(),
             creds: Vec::new(),
@@ -120,7 +120,7 @@ impl Keyring {
     }
 
     /// Adds one credential under a key as written (`BasicDockerKeyring.Add` for one entry).
-    /// A key that does not parse is recorded in [`Keyring::rejected`] and ignored.
+    /// A key that does not parse is recorded in [`DockerKeyring::rejected`] and ignored.
     pub fn add(&mut self, raw_key: &str, credential: Credential, source: impl Into<String>) {
         if let Some((key, c)) = self.add_to_known(raw_key, credential, source.into()) {
             if let Err(at) = self.position(&key) {
@@ -163,7 +163,7 @@ impl Keyring {
     }
 
     /// Adds every entry of a decoded file; each source is `{source_prefix}:{key as written}`.
-    /// The same as [`Keyring::add`] for each entry in order, in O(n + m log(n + m)) for m entries
+    /// The same as [`DockerKeyring::add`] for each entry in order, in O(n + m log(n + m)) for m entries
     /// added to n keys: one sort of the new keys and one merge into the index, where
     /// inserting each key into the sorted index would move the whole index every time.
     pub fn add_config(&mut self, config: &DockerConfig, source_prefix: &str) {
@@ -291,18 +291,18 @@ impl Keyring {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct UnionKeyring {
     /// The keyrings, asked in this order.
-    pub keyrings: Vec<Keyring>,
+    pub keyrings: Vec<DockerKeyring>,
 }
 
 impl UnionKeyring {
     /// A union of keyrings asked in the given order.
-    pub fn new(keyrings: Vec<Keyring>) -> Self {
+    pub fn new(keyrings: Vec<DockerKeyring>) -> Self {
         UnionKeyring { keyrings }
     }
 
     /// The kubelet's pull keyring: pod pull secrets, then the node's credential file, then
     /// credential-provider plugins.
-    pub fn kubelet(secrets: Keyring, node: Keyring, providers: Keyring) -> Self {
+    pub fn kubelet(secrets: DockerKeyring, node: DockerKeyring, providers: DockerKeyring) -> Self {
         UnionKeyring::new(vec![secrets, node, providers])
     }
 
@@ -327,8 +327,8 @@ mod tests {
         Credential::new(u, format!("{u}-pw"), "")
     }
 
-    fn ring(name: &str, entries: &[(&str, &str)]) -> Keyring {
-        let mut k = Keyring::new(name);
+    fn ring(name: &str, entries: &[(&str, &str)]) -> DockerKeyring {
+        let mut k = DockerKeyring::new(name);
         for (key, user) in entries {
             k.add(key, cred(user), format!("test:{key}"));
         }

@@ -14,7 +14,7 @@
 //!   `providers`, sources `provider/NAME:KEY`), in config order, matched like any keyring.
 
 use crate::auth::credential::Credential;
-use crate::auth::keyring::{Keyring, PROVIDERS_KEYRING};
+use crate::auth::keyring::{DockerKeyring, PROVIDERS_KEYRING};
 use crate::auth::provider::{
     parse_provider_response, provider_matches, registry_of, request_json, CacheKeyType,
     CredentialProviderConfig, ProviderError, ProviderResponse, GLOBAL_CACHE_KEY,
@@ -255,8 +255,8 @@ impl CredentialProviders {
 
 /// The providers' keyring: every provider's credentials (pass them in config order) merged into
 /// one keyring named `providers`, sources `provider/NAME:KEY`.
-pub fn providers_keyring(results: &[ProviderCredentials]) -> Keyring {
-    let mut k = Keyring::new(PROVIDERS_KEYRING);
+pub fn providers_keyring(results: &[ProviderCredentials]) -> DockerKeyring {
+    let mut k = DockerKeyring::new(PROVIDERS_KEYRING);
     for r in results {
         for (key, cred) in &r.auth {
             k.add(key, cred.clone(), format!("provider/{}:{key}", r.provider));

@@ -18,7 +18,7 @@
 use crate::auth::config::{
     parse_config_json, parse_dockercfg, ConfigError, ConfigFormat, DockerConfig,
 };
-use crate::auth::keyring::{Keyring, NODE_KEYRING};
+use crate::auth::keyring::{DockerKeyring, NODE_KEYRING};
 use std::fmt;
 
 /// The kubelet's default `--root-dir`.
@@ -179,8 +179,8 @@ impl Selection {
 impl Selection {
     /// The node keyring built from the file used (empty when none): sources are
     /// `config:PATH:KEY`.
-    pub fn node_keyring(&self) -> Keyring {
-        let mut k = Keyring::new(NODE_KEYRING);
+    pub fn node_keyring(&self) -> DockerKeyring {
+        let mut k = DockerKeyring::new(NODE_KEYRING);
         if let (Some((_, cfg)), Some(path)) = (&self.used, self.used_path()) {
             k.add_config(cfg, &format!("config:{path}"));
         }

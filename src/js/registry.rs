@@ -1,6 +1,6 @@
 //! The registry client for JS: conversions around [`crate::registry`].
 //!
-//! [`RegistrySession`] holds one core [`Session`] (configuration, credentials, what each
+//! [`RegistryClient`] holds one core [`Client`] (configuration, credentials, what each
 //! registry's challenge taught, cached tokens, the jitter source), shared by every operation it
 //! starts. [`RegistryOp`] puts any operation behind one driver-facing interface; the driver
 //! (`pkg/registry.js`) owns the transport (`fetch`), the clock and the sinks, and follows the
@@ -22,7 +22,7 @@
 //! `read` step). `onBodyChunk`/`onBodyBytes` answer the bytes held so far, or -1 when the
 //! operation wants the body cancelled (`BodyFlow::Abort`).
 //!
-//! Secrets: credentials enter through [`RegistrySession::set_credentials`] and leave only in
+//! Secrets: credentials enter through [`RegistryClient::set_credentials`] and leave only in
 //! what must carry them: the `Authorization` header of a `send` step and the OAuth2 token
 //! POST's body. Errors and events never contain them (the core redacts).
 
@@ -33,8 +33,8 @@ use crate::manifest::{Annotations, Descriptor};
 use crate::platform::{self, Matcher, Mode, Platform};
 use crate::reference::Reference;
 use crate::registry::{
-    self as core, identity_token_credential, BlobBytesOp, BlobHeadOp, BlobOp, BodyFlow, Event,
-    Expect, ManifestOp, Operation, PingOp, ResolveOp, Response, Session, TagsOp, TransportError,
+    self as core, identity_token_credential, BlobBytesOp, BlobHeadOp, BlobOp, BodyFlow, Client,
+    Event, Expect, ManifestOp, Operation, PingOp, ResolveOp, Response, TagsOp, TransportError,
     TransportErrorKind,
 };
 use js_sys::{Array, Reflect, Uint8Array};
@@ -150,19 +150,19 @@ fn credential_in(obj: &JsValue) -> Result<Credential, JsValue> {
     ))
 }
 
-/// One client's core session. Shared (`Rc`) with the operations it starts: JS is single
-/// threaded and every call borrows it only for its own duration.
+/// The core of the JS `RegistryClient`: a [`Client`] shared (`Rc`) with the operations it
+/// starts (JS is single threaded; every call borrows it only for its own duration).
 #[wasm_bindgen]
-pub struct RegistrySession {
-    inner: Rc<RefCell<Session>>,
+pub struct RegistryClient {
+    inner: Rc<RefCell<Client>>,
 }
 
 #[wasm_bindgen]
-impl RegistrySession {
+impl RegistryClient {
     /// `options`: `{ userAgent?, insecure?: string[], endpoints?: [registry, baseUrl][],
     /// retry?: { attempts?, baseDelayMs?, maxDelayMs?, retryAfterCapMs? }, seed?, maxRedirects? }`.
     #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue) -> Result<RegistrySession, JsValue> {
+    pub fn new(options: JsValue) -> Result<RegistryClient, JsValue> {
         let opts = if options.is_undefined() || options.is_null() {
             SessionIn::default()
         } else {
@@ -174,8 +174,8 @@ impl RegistrySession {
                 )
             })?
         };
-        Ok(RegistrySession {
-            inner: Rc::new(RefCell::new(Session::new(opts.config()))),
+        Ok(RegistryClient {
+            inner: Rc::new(RefCell::new(Client::new(opts.config()))),
         })
     }
 
@@ -279,7 +279,7 @@ impl RegistrySession {
 
     fn op(&self, op: AnyOp) -> RegistryOp {
         RegistryOp {
-            session: Rc::clone(&self.inner),
+            client: Rc::clone(&self.inner),
             op,
             expect: None,
         }
@@ -327,7 +327,7 @@ macro_rules! each_op {
 /// One operation in flight, driven from JS. See the module doc for the step objects.
 #[wasm_bindgen]
 pub struct RegistryOp {
-    session: Rc<RefCell<Session>>,
+    client: Rc<RefCell<Client>>,
     op: AnyOp,
     expect: Option<Expect>,
 }
@@ -354,8 +354,8 @@ impl RegistryOp {
     /// The next step (see the module doc); throws the operation's error at the end.
     pub fn next(&mut self, now_ms: f64) -> Result<JsValue, JsValue> {
         let now = ms(now_ms);
-        let mut session = self.session.borrow_mut();
-        let s = &mut *session;
+        let mut client = self.client.borrow_mut();
+        let s = &mut *client;
         let step = match &mut self.op {
             AnyOp::Ping(op) => done_out(op.next(s, now), ping_out),
             AnyOp::Manifest(op) => done_out(op.next(s, now), manifest_out),
@@ -403,7 +403,7 @@ impl RegistryOp {
             body,
             body_overflow: overflow,
         };
-        let mut s = self.session.borrow_mut();
+        let mut s = self.client.borrow_mut();
         each_op!(&mut self.op, op => op.on_response(&mut s, response, ms(now_ms)))
     }
 
@@ -412,7 +412,7 @@ impl RegistryOp {
     #[wasm_bindgen(js_name = onTransportError)]
     pub fn on_transport_error(&mut self, kind_name: &str, message: &str, now_ms: f64) {
         let e = TransportError::new(kind(kind_name), message);
-        let mut s = self.session.borrow_mut();
+        let mut s = self.client.borrow_mut();
         each_op!(&mut self.op, op => op.on_transport_error(&mut s, e, ms(now_ms)))
     }
 
@@ -442,7 +442,7 @@ impl RegistryOp {
         now_ms: f64,
     ) -> Result<(), JsValue> {
         let d = blob_digest.as_deref().map(digest).transpose()?;
-        let mut s = self.session.borrow_mut();
+        let mut s = self.client.borrow_mut();
         each_op!(&mut self.op, op => op.on_body_done(&mut s, d, ms(now_ms)));
         Ok(())
     }
@@ -451,7 +451,7 @@ impl RegistryOp {
     #[wasm_bindgen(js_name = onBodyError)]
     pub fn on_body_error(&mut self, kind_name: &str, message: &str, now_ms: f64) {
         let e = TransportError::new(kind(kind_name), message);
-        let mut s = self.session.borrow_mut();
+        let mut s = self.client.borrow_mut();
         each_op!(&mut self.op, op => op.on_body_error(&mut s, e, ms(now_ms)))
     }
 }

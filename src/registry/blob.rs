@@ -9,13 +9,13 @@
 //! 200 to a ranged request (the server ignored `Range`) or an unusable `Content-Range` also
 //! starts over. Broken transfers are bounded by the retry policy's `attempts`.
 
-use super::errors::RegistryError;
+use super::client::Client;
+use super::error::RegistryError;
 use super::exchange::Exchange;
 use super::http::{
     parse_content_range, Expect, Method, Purpose, Response, TransportError, TransportErrorKind,
 };
 use super::manifest_fetch::registry_url;
-use super::session::Session;
 use super::url::Url;
 use super::{registry_and_repo, BodyFlow, BodyPlan, Event, Operation, Step};
 use crate::digest::{Digest, Hasher};
@@ -110,10 +110,10 @@ impl BlobOp {
         self.state = State::Done(Some(Err(e)));
     }
 
-    fn start(&self, session: &Session) -> Result<Exchange, RegistryError> {
+    fn start(&self, client: &Client) -> Result<Exchange, RegistryError> {
         let (registry, repo) = super::clone_repo(&self.registry)?;
         let url = registry_url(
-            session,
+            client,
             &registry,
             &format!("/v2/{repo}/blobs/{}", self.digest),
         )?;
@@ -197,9 +197,9 @@ impl BlobOp {
         })
     }
 
-    fn transfer_broke(&mut self, session: &mut Session, message: String) {
+    fn transfer_broke(&mut self, client: &mut Client, message: String) {
         self.broken += 1;
-        let attempts = session.config().retry.attempts;
+        let attempts = client.config().retry.attempts;
         let url = self.url.as_ref().map_or(String::new(), Url::redacted);
         if self.broken >= attempts {
             return self.fail(RegistryError::Network {
@@ -208,7 +208,7 @@ impl BlobOp {
                 attempts: self.broken,
             });
         }
-        let wait_ms = session.backoff_ms(self.broken);
+        let wait_ms = client.backoff_ms(self.broken);
         let resume = self.ranges_ok && self.received > 0;
         let reason = format!(
             "transfer of {} broke at byte {} of {} ({message}); {}",
@@ -236,7 +236,7 @@ impl BlobOp {
 impl Operation for BlobOp {
     type Output = BlobResult;
 
-    fn next(&mut self, session: &mut Session, now_ms: u64) -> Step<BlobResult> {
+    fn next(&mut self, client: &mut Client, now_ms: u64) -> Step<BlobResult> {
         loop {
             if let Some(e) = self.events.pop_front() {
                 return Step::Event(e);
@@ -245,13 +245,13 @@ impl Operation for BlobOp {
                 return Step::Wait { ms, reason };
             }
             match &mut self.state {
-                State::Start => match self.start(session) {
+                State::Start => match self.start(client) {
                     Ok(x) => self.state = State::Running(Box::new(x), self.received),
                     Err(e) => self.fail(e),
                 },
                 State::Running(x, asked) => {
                     let asked = *asked;
-                    match x.next(session, now_ms).pending() {
+                    match x.next(client, now_ms).pending() {
                         Ok(step) => return step,
                         Err(Err(e)) => self.fail(e),
                         Err(Ok(resp)) => {
@@ -290,18 +290,18 @@ impl Operation for BlobOp {
         }
     }
 
-    fn on_response(&mut self, session: &mut Session, response: Response, now_ms: u64) {
+    fn on_response(&mut self, client: &mut Client, response: Response, now_ms: u64) {
         match &mut self.state {
-            State::Running(x, _) => x.on_response(session, response, now_ms),
+            State::Running(x, _) => x.on_response(client, response, now_ms),
             _ => self.fail(RegistryError::state(
                 "a response arrived with no request outstanding",
             )),
         }
     }
 
-    fn on_transport_error(&mut self, session: &mut Session, error: TransportError, now_ms: u64) {
+    fn on_transport_error(&mut self, client: &mut Client, error: TransportError, now_ms: u64) {
         match &mut self.state {
-            State::Running(x, _) => x.on_transport_error(session, error, now_ms),
+            State::Running(x, _) => x.on_transport_error(client, error, now_ms),
             _ => self.fail(RegistryError::state(
                 "a transport error arrived with no request outstanding",
             )),
@@ -321,7 +321,7 @@ impl Operation for BlobOp {
         self.count(len)
     }
 
-    fn on_body_done(&mut self, session: &mut Session, digest: Option<Digest>, _now_ms: u64) {
+    fn on_body_done(&mut self, client: &mut Client, digest: Option<Digest>, _now_ms: u64) {
         if !matches!(self.state, State::Streaming) {
             return self.fail(RegistryError::state("body end with no body being read"));
         }
@@ -330,7 +330,7 @@ impl Operation for BlobOp {
                 "the body ended after {} of {} bytes",
                 self.received, self.size
             );
-            return self.transfer_broke(session, message);
+            return self.transfer_broke(client, message);
         }
         let actual = match (self.hasher.take(), digest) {
             (Some(h), _) => h.0.finish(),
@@ -356,13 +356,13 @@ impl Operation for BlobOp {
         })));
     }
 
-    fn on_body_error(&mut self, session: &mut Session, error: TransportError, _now_ms: u64) {
+    fn on_body_error(&mut self, client: &mut Client, error: TransportError, _now_ms: u64) {
         if !matches!(self.state, State::Streaming) {
             return self.fail(RegistryError::state("body error with no body being read"));
         }
         match error.kind {
             TransportErrorKind::Aborted => self.fail(RegistryError::Aborted),
-            _ => self.transfer_broke(session, error.safe_message()),
+            _ => self.transfer_broke(client, error.safe_message()),
         }
     }
 }
@@ -412,7 +412,7 @@ impl BlobBytesOp {
         }
     }
 
-    fn start(&self, session: &Session) -> Result<Exchange, RegistryError> {
+    fn start(&self, client: &Client) -> Result<Exchange, RegistryError> {
         if self.size > self.limit {
             return Err(RegistryError::TooLarge {
                 code: self.too_large,
@@ -422,7 +422,7 @@ impl BlobBytesOp {
         }
         let (registry, repo) = super::clone_repo(&self.registry)?;
         let url = registry_url(
-            session,
+            client,
             &registry,
             &format!("/v2/{repo}/blobs/{}", self.digest),
         )?;
@@ -465,16 +465,16 @@ impl BlobBytesOp {
 impl Operation for BlobBytesOp {
     type Output = Vec<u8>;
 
-    fn next(&mut self, session: &mut Session, now_ms: u64) -> Step<Vec<u8>> {
+    fn next(&mut self, client: &mut Client, now_ms: u64) -> Step<Vec<u8>> {
         loop {
             match &mut self.state {
                 BytesState::Start => {
-                    self.state = match self.start(session) {
+                    self.state = match self.start(client) {
                         Ok(x) => BytesState::Running(Box::new(x)),
                         Err(e) => BytesState::Done(Some(Err(e))),
                     }
                 }
-                BytesState::Running(x) => match x.next(session, now_ms).pending() {
+                BytesState::Running(x) => match x.next(client, now_ms).pending() {
                     Ok(step) => return step,
                     Err(r) => {
                         let url = x.final_url().clone();
@@ -487,9 +487,9 @@ impl Operation for BlobBytesOp {
         }
     }
 
-    fn on_response(&mut self, session: &mut Session, response: Response, now_ms: u64) {
+    fn on_response(&mut self, client: &mut Client, response: Response, now_ms: u64) {
         match &mut self.state {
-            BytesState::Running(x) => x.on_response(session, response, now_ms),
+            BytesState::Running(x) => x.on_response(client, response, now_ms),
             _ => {
                 self.state = BytesState::Done(Some(Err(RegistryError::state(
                     "a response arrived with no request outstanding",
@@ -498,9 +498,9 @@ impl Operation for BlobBytesOp {
         }
     }
 
-    fn on_transport_error(&mut self, session: &mut Session, error: TransportError, now_ms: u64) {
+    fn on_transport_error(&mut self, client: &mut Client, error: TransportError, now_ms: u64) {
         match &mut self.state {
-            BytesState::Running(x) => x.on_transport_error(session, error, now_ms),
+            BytesState::Running(x) => x.on_transport_error(client, error, now_ms),
             _ => {
                 self.state = BytesState::Done(Some(Err(RegistryError::state(
                     "a transport error arrived with no request outstanding",

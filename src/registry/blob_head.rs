@@ -6,11 +6,11 @@
 //! `Docker-Content-Digest` that names another digest is `DIGEST_MISMATCH`. Redirects (to
 //! storage backends) are followed like every request, without credentials off the registry.
 
-use super::errors::RegistryError;
+use super::client::Client;
+use super::error::RegistryError;
 use super::exchange::Exchange;
 use super::http::{Expect, Method, Purpose, RateLimit, Response, TransportError};
 use super::manifest_fetch::{forward_response, forward_transport, registry_url, State};
-use super::session::Session;
 use super::url::Url;
 use super::{registry_and_repo, Operation, Step};
 use crate::digest::Digest;
@@ -51,10 +51,10 @@ pub fn head_blob(reference: &Reference, digest: &Digest) -> BlobHeadOp {
 fn start(
     registry: &Result<(String, String), RegistryError>,
     digest: &Digest,
-    session: &Session,
+    client: &Client,
 ) -> Result<Exchange, RegistryError> {
     let (registry, repo) = super::clone_repo(registry)?;
-    let url = registry_url(session, &registry, &format!("/v2/{repo}/blobs/{digest}"))?;
+    let url = registry_url(client, &registry, &format!("/v2/{repo}/blobs/{digest}"))?;
     Ok(Exchange::new(
         &registry,
         &repo,
@@ -107,21 +107,21 @@ fn judge(
 impl Operation for BlobHeadOp {
     type Output = BlobHead;
 
-    fn next(&mut self, session: &mut Session, now_ms: u64) -> Step<BlobHead> {
+    fn next(&mut self, client: &mut Client, now_ms: u64) -> Step<BlobHead> {
         let (registry, digest) = (&self.registry, &self.digest);
         self.state.step(
-            session,
+            client,
             now_ms,
             |s| start(registry, digest, s),
             |resp, rate_limit, url| judge(digest, &resp, url, rate_limit),
         )
     }
 
-    fn on_response(&mut self, session: &mut Session, response: Response, now_ms: u64) {
-        forward_response(&mut self.state, session, response, now_ms);
+    fn on_response(&mut self, client: &mut Client, response: Response, now_ms: u64) {
+        forward_response(&mut self.state, client, response, now_ms);
     }
 
-    fn on_transport_error(&mut self, session: &mut Session, error: TransportError, now_ms: u64) {
-        forward_transport(&mut self.state, session, error, now_ms);
+    fn on_transport_error(&mut self, client: &mut Client, error: TransportError, now_ms: u64) {
+        forward_transport(&mut self.state, client, error, now_ms);
     }
 }

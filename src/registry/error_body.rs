@@ -16,7 +16,7 @@
 //! A JSON code from [`DISTRIBUTION_CODES`] wins over the status (for non-429, non-5xx).
 //! Messages are cut at 300 bytes; URLs lose their query (signed URLs carry secrets there).
 
-use super::errors::{RegistryError, StatusError};
+use super::error::{RegistryError, StatusError};
 use super::http::{Purpose, Response};
 use super::url::Url;
 

@@ -10,10 +10,10 @@
 //! - Docker schema 1 is not asked for (`Accept` lists only [`ACCEPT_MANIFESTS`]) and refused
 //!   if sent anyway (`SCHEMA1_UNSUPPORTED`).
 
-use super::errors::RegistryError;
+use super::client::Client;
+use super::error::RegistryError;
 use super::exchange::Exchange;
 use super::http::{Expect, Method, Purpose, RateLimit, Response, TransportError};
-use super::session::Session;
 use super::url::Url;
 use super::{registry_and_repo, Operation, Step};
 use crate::digest::Digest;
@@ -89,11 +89,11 @@ impl Target {
 
 /// `<base>/v2/<repo>/<kind>/<tail>` on the registry's base URL.
 pub(crate) fn registry_url(
-    session: &Session,
+    client: &Client,
     registry: &str,
     path: &str,
 ) -> Result<Url, RegistryError> {
-    let base = session
+    let base = client
         .base_url(registry)
         .ok_or_else(|| RegistryError::InvalidReference {
             reason: format!("the endpoint configured for {registry} is not an http(s) URL"),
@@ -130,19 +130,19 @@ impl<T> State<T> {
     /// result.
     pub(crate) fn step(
         &mut self,
-        session: &mut Session,
+        client: &mut Client,
         now_ms: u64,
-        start: impl FnOnce(&Session) -> Result<Exchange, RegistryError>,
+        start: impl FnOnce(&Client) -> Result<Exchange, RegistryError>,
         judge: impl FnOnce(Response, Option<RateLimit>, &Url) -> Result<T, RegistryError>,
     ) -> Step<T> {
         if let State::Start = self {
-            *self = match start(session) {
+            *self = match start(client) {
                 Ok(x) => State::Running(Box::new(x)),
                 Err(e) => State::Done(Some(Err(e))),
             };
         }
         if let State::Running(x) = self {
-            match x.next(session, now_ms).pending() {
+            match x.next(client, now_ms).pending() {
                 Ok(step) => return step,
                 Err(r) => {
                     let (rate_limit, url) = (x.rate_limit(), x.final_url().clone());
@@ -203,7 +203,7 @@ impl ManifestOp {
         }
     }
 
-    fn start(&self, session: &Session) -> Result<Exchange, RegistryError> {
+    fn start(&self, client: &Client) -> Result<Exchange, RegistryError> {
         let (registry, repo) = super::clone_repo(&self.registry)?;
         if let Some(size) = self.expected_size.filter(|s| *s > MAX_MANIFEST_SIZE as u64) {
             return Err(RegistryError::TooLarge {
@@ -213,7 +213,7 @@ impl ManifestOp {
             });
         }
         let url = registry_url(
-            session,
+            client,
             &registry,
             &format!("/v2/{repo}/manifests/{}", self.target.as_path()),
         )?;
@@ -323,16 +323,16 @@ impl ManifestOp {
 impl Operation for ManifestOp {
     type Output = FetchedManifest;
 
-    fn next(&mut self, session: &mut Session, now_ms: u64) -> Step<FetchedManifest> {
+    fn next(&mut self, client: &mut Client, now_ms: u64) -> Step<FetchedManifest> {
         loop {
             match &mut self.state {
                 State::Start => {
-                    self.state = match self.start(session) {
+                    self.state = match self.start(client) {
                         Ok(x) => State::Running(Box::new(x)),
                         Err(e) => State::Done(Some(Err(e))),
                     };
                 }
-                State::Running(x) => match x.next(session, now_ms).pending() {
+                State::Running(x) => match x.next(client, now_ms).pending() {
                     Ok(step) => return step,
                     Err(r) => {
                         let (rl, url) = (x.rate_limit(), x.final_url().clone());
@@ -345,23 +345,23 @@ impl Operation for ManifestOp {
         }
     }
 
-    fn on_response(&mut self, session: &mut Session, response: Response, now_ms: u64) {
-        forward_response(&mut self.state, session, response, now_ms);
+    fn on_response(&mut self, client: &mut Client, response: Response, now_ms: u64) {
+        forward_response(&mut self.state, client, response, now_ms);
     }
 
-    fn on_transport_error(&mut self, session: &mut Session, error: TransportError, now_ms: u64) {
-        forward_transport(&mut self.state, session, error, now_ms);
+    fn on_transport_error(&mut self, client: &mut Client, error: TransportError, now_ms: u64) {
+        forward_transport(&mut self.state, client, error, now_ms);
     }
 }
 
 pub(crate) fn forward_response<T>(
     state: &mut State<T>,
-    session: &mut Session,
+    client: &mut Client,
     response: Response,
     now_ms: u64,
 ) {
     match state {
-        State::Running(x) => x.on_response(session, response, now_ms),
+        State::Running(x) => x.on_response(client, response, now_ms),
         _ => {
             *state = State::Done(Some(Err(RegistryError::state(
                 "a response arrived with no request outstanding",
@@ -372,12 +372,12 @@ pub(crate) fn forward_response<T>(
 
 pub(crate) fn forward_transport<T>(
     state: &mut State<T>,
-    session: &mut Session,
+    client: &mut Client,
     error: TransportError,
     now_ms: u64,
 ) {
     match state {
-        State::Running(x) => x.on_transport_error(session, error, now_ms),
+        State::Running(x) => x.on_transport_error(client, error, now_ms),
         _ => {
             *state = State::Done(Some(Err(RegistryError::state(
                 "a transport error arrived with no request outstanding",
@@ -409,10 +409,10 @@ pub fn head_manifest(reference: &Reference) -> HeadOp {
 }
 
 impl HeadOp {
-    fn start(&self, session: &Session) -> Result<Exchange, RegistryError> {
+    fn start(&self, client: &Client) -> Result<Exchange, RegistryError> {
         let (registry, repo) = super::clone_repo(&self.registry)?;
         let url = registry_url(
-            session,
+            client,
             &registry,
             &format!("/v2/{repo}/manifests/{}", self.target.as_path()),
         )?;
@@ -479,10 +479,10 @@ impl HeadOp {
 impl Operation for HeadOp {
     type Output = ManifestHead;
 
-    fn next(&mut self, session: &mut Session, now_ms: u64) -> Step<ManifestHead> {
+    fn next(&mut self, client: &mut Client, now_ms: u64) -> Step<ManifestHead> {
         loop {
             if let Some(get) = &mut self.fallback {
-                return match get.next(session, now_ms).pending() {
+                return match get.next(client, now_ms).pending() {
                     Ok(step) => step,
                     Err(r) => Step::Done(r.map(|m| ManifestHead {
                         digest: m.digest.clone(),
@@ -495,12 +495,12 @@ impl Operation for HeadOp {
             }
             match &mut self.state {
                 State::Start => {
-                    self.state = match self.start(session) {
+                    self.state = match self.start(client) {
                         Ok(x) => State::Running(Box::new(x)),
                         Err(e) => State::Done(Some(Err(e))),
                     };
                 }
-                State::Running(x) => match x.next(session, now_ms).pending() {
+                State::Running(x) => match x.next(client, now_ms).pending() {
                     Ok(step) => return step,
                     Err(r) => {
                         self.rate_limit = x.rate_limit();
@@ -526,17 +526,17 @@ impl Operation for HeadOp {
         }
     }
 
-    fn on_response(&mut self, session: &mut Session, response: Response, now_ms: u64) {
+    fn on_response(&mut self, client: &mut Client, response: Response, now_ms: u64) {
         match &mut self.fallback {
-            Some(get) => get.on_response(session, response, now_ms),
-            None => forward_response(&mut self.state, session, response, now_ms),
+            Some(get) => get.on_response(client, response, now_ms),
+            None => forward_response(&mut self.state, client, response, now_ms),
         }
     }
 
-    fn on_transport_error(&mut self, session: &mut Session, error: TransportError, now_ms: u64) {
+    fn on_transport_error(&mut self, client: &mut Client, error: TransportError, now_ms: u64) {
         match &mut self.fallback {
-            Some(get) => get.on_transport_error(session, error, now_ms),
-            None => forward_transport(&mut self.state, session, error, now_ms),
+            Some(get) => get.on_transport_error(client, error, now_ms),
+            None => forward_transport(&mut self.state, client, error, now_ms),
         }
     }
 }

@@ -1,6 +1,6 @@
 //! The OCI distribution protocol as sans-IO state machines: operations say what to send and
 //! are handed what came back. No I/O, no clock, no randomness inside — the driver moves bytes,
-//! passes `now_ms`, and the [`Session`] holds a seeded jitter source.
+//! passes `now_ms`, and the [`Client`] holds a seeded jitter source.
 //!
 //! # Operations
 //! | constructor | output | requests |
@@ -21,25 +21,25 @@
 //! ```text
 //! pending = None                               // body of the last 2xx stream response, unread
 //! loop:
-//!   step = op.next(session, now_ms)
+//!   step = op.next(client, now_ms)
 //!   if step is Send, Wait or Done and pending: cancel pending; pending = None
 //!     (Event steps may come between a stream's on_response and its ReadBody: keep it)
 //!   match step:
 //!     Send(req):
 //!       send req.method req.url, req.headers in order, req.body; do NOT follow redirects
-//!       on failure before a status: op.on_transport_error(session, TransportError{kind, message}, now)
+//!       on failure before a status: op.on_transport_error(client, TransportError{kind, message}, now)
 //!         kind: Aborted (caller's signal), CorsLikely (browser fetch TypeError, cross-origin),
 //!               Timeout, Network (anything else)
 //!       else: limit = req.expect.read_limit(status)
-//!         None (stream, 2xx): pending = the body; op.on_response(session, {status, headers, body: []}, now)
+//!         None (stream, 2xx): pending = the body; op.on_response(client, {status, headers, body: []}, now)
 //!         Some(n): read up to n bytes; more => stop, body_overflow = true; op.on_response(...)
 //!     ReadBody(plan):                          // only right after a stream's on_response
 //!       truncate the sink to plan.start bytes (0 = restart; reset your hasher if you hash)
 //!       for each chunk of pending: write to the (uncommitted) sink; flow = op.on_body_chunk(chunk)
 //!         (or, hashing yourself: flow = op.on_body_bytes(chunk.len))
 //!         flow Abort => cancel, break; Continue(progress) => report progress
-//!       end of body => op.on_body_done(session, your_digest_or_None, now)
-//!       stream error => op.on_body_error(session, TransportError, now)
+//!       end of body => op.on_body_done(client, your_digest_or_None, now)
+//!       stream error => op.on_body_error(client, TransportError, now)
 //!     Wait{ms, reason}: sleep ms (abortable)
 //!     Event(e): hand to the caller (progress, rate limit, retry, redirect, tags page)
 //!     Done(result): commit the sink only if Ok; return result
@@ -49,25 +49,26 @@
 //! the whole blob to `on_body_done`; the operation compares. Either way nothing is `Done(Ok)`
 //! before its digest checks out.
 //!
-//! Error codes: see [`errors`] ([`RegistryError`]); every code is stable.
+//! Error codes: see [`error`] ([`RegistryError`]); every code is stable.
 
-pub mod auth;
 pub mod blob;
 pub mod blob_head;
+pub mod client;
+pub mod error;
 pub mod error_body;
-pub mod errors;
 pub mod exchange;
 pub mod http;
 pub mod manifest_fetch;
 pub mod resolve;
 pub mod retry;
-pub mod session;
 pub mod tags;
+pub mod token;
 pub mod url;
 
 pub use blob::{blob, blob_bytes, BlobBytesOp, BlobOp, BlobResult};
 pub use blob_head::{head_blob, BlobHead, BlobHeadOp};
-pub use errors::RegistryError;
+pub use client::{identity_token_credential, Client, Config, LearnedAuth};
+pub use error::RegistryError;
 pub use http::{
     Expect, Method, Purpose, RateLimit, Request, Response, TransportError, TransportErrorKind,
 };
@@ -76,7 +77,6 @@ pub use manifest_fetch::{
 };
 pub use resolve::{resolve, IndexInfo, Resolution, ResolveOp, MAX_CONFIG_SIZE};
 pub use retry::{Jitter, RetryPolicy};
-pub use session::{identity_token_credential, Config, LearnedAuth, Session};
 pub use tags::{ping, tags, PingOp, PingResult, TagList, TagsOp};
 
 use crate::digest::Digest;
@@ -189,13 +189,13 @@ pub trait Operation {
     type Output;
 
     /// The next thing to do.
-    fn next(&mut self, session: &mut Session, now_ms: u64) -> Step<Self::Output>;
+    fn next(&mut self, client: &mut Client, now_ms: u64) -> Step<Self::Output>;
 
     /// The response to the last `Send` (body read per its `Expect`).
-    fn on_response(&mut self, session: &mut Session, response: Response, now_ms: u64);
+    fn on_response(&mut self, client: &mut Client, response: Response, now_ms: u64);
 
     /// The last `Send` got no response.
-    fn on_transport_error(&mut self, session: &mut Session, error: TransportError, now_ms: u64);
+    fn on_transport_error(&mut self, client: &mut Client, error: TransportError, now_ms: u64);
 
     /// A chunk of the pending body, for the operation to hash.
     fn on_body_chunk(&mut self, _chunk: &[u8]) -> BodyFlow {
@@ -209,10 +209,10 @@ pub trait Operation {
 
     /// The pending body ended cleanly; `digest` is the driver's hash of the whole blob if it
     /// hashed (`None` if it fed chunks).
-    fn on_body_done(&mut self, _session: &mut Session, _digest: Option<Digest>, _now_ms: u64) {}
+    fn on_body_done(&mut self, _client: &mut Client, _digest: Option<Digest>, _now_ms: u64) {}
 
     /// The pending body broke off.
-    fn on_body_error(&mut self, _session: &mut Session, _error: TransportError, _now_ms: u64) {}
+    fn on_body_error(&mut self, _client: &mut Client, _error: TransportError, _now_ms: u64) {}
 }
 
 /// A copy of what [`registry_and_repo`] gave (an operation may start more than once). Written

@@ -13,10 +13,10 @@
 //! requested platform is noted in the explanation, not an error.
 
 use super::blob::BlobBytesOp;
-use super::errors::RegistryError;
+use super::client::Client;
+use super::error::RegistryError;
 use super::http::{RateLimit, Response, TransportError};
 use super::manifest_fetch::{head_manifest, FetchedManifest, HeadOp, ManifestOp};
-use super::session::Session;
 use super::{registry_and_repo, Operation, Step};
 use crate::digest::Digest;
 use crate::manifest::{Descriptor, ImageManifest, Manifest};
@@ -371,39 +371,39 @@ impl ResolveOp {
 
 /// The output-independent half of [`Operation`], to forward driver calls to a sub-operation.
 trait OperationAny {
-    fn response(&mut self, session: &mut Session, response: Response, now_ms: u64);
-    fn transport_error(&mut self, session: &mut Session, error: TransportError, now_ms: u64);
+    fn response(&mut self, client: &mut Client, response: Response, now_ms: u64);
+    fn transport_error(&mut self, client: &mut Client, error: TransportError, now_ms: u64);
 }
 
 impl<O: Operation> OperationAny for O {
-    fn response(&mut self, session: &mut Session, response: Response, now_ms: u64) {
-        self.on_response(session, response, now_ms);
+    fn response(&mut self, client: &mut Client, response: Response, now_ms: u64) {
+        self.on_response(client, response, now_ms);
     }
-    fn transport_error(&mut self, session: &mut Session, error: TransportError, now_ms: u64) {
-        self.on_transport_error(session, error, now_ms);
+    fn transport_error(&mut self, client: &mut Client, error: TransportError, now_ms: u64) {
+        self.on_transport_error(client, error, now_ms);
     }
 }
 
 impl Operation for ResolveOp {
     type Output = Resolution;
 
-    fn next(&mut self, session: &mut Session, now_ms: u64) -> Step<Resolution> {
+    fn next(&mut self, client: &mut Client, now_ms: u64) -> Step<Resolution> {
         loop {
             let next =
                 match &mut self.stage {
                     Stage::Start => self.start(),
-                    Stage::Head(op) => match op.next(session, now_ms).pending() {
+                    Stage::Head(op) => match op.next(client, now_ms).pending() {
                         Ok(step) => return step,
                         Err(r) => r.and_then(|h| self.after_head(h)),
                     },
                     Stage::Manifest(op, depth) => {
                         let depth = *depth;
-                        match op.next(session, now_ms).pending() {
+                        match op.next(client, now_ms).pending() {
                             Ok(step) => return step,
                             Err(r) => r.and_then(|m| self.after_manifest(m, depth, true)),
                         }
                     }
-                    Stage::Config(op) => match op.next(session, now_ms).pending() {
+                    Stage::Config(op) => match op.next(client, now_ms).pending() {
                         Ok(step) => return step,
                         Err(r) => {
                             let digest = self
@@ -426,9 +426,9 @@ impl Operation for ResolveOp {
         }
     }
 
-    fn on_response(&mut self, session: &mut Session, response: Response, now_ms: u64) {
+    fn on_response(&mut self, client: &mut Client, response: Response, now_ms: u64) {
         match self.active() {
-            Some(op) => op.response(session, response, now_ms),
+            Some(op) => op.response(client, response, now_ms),
             None => {
                 self.stage = Stage::Done(Some(Err(RegistryError::state(
                     "a response arrived with no request outstanding",
@@ -437,9 +437,9 @@ impl Operation for ResolveOp {
         }
     }
 
-    fn on_transport_error(&mut self, session: &mut Session, error: TransportError, now_ms: u64) {
+    fn on_transport_error(&mut self, client: &mut Client, error: TransportError, now_ms: u64) {
         match self.active() {
-            Some(op) => op.transport_error(session, error, now_ms),
+            Some(op) => op.transport_error(client, error, now_ms),
             None => {
                 self.stage = Stage::Done(Some(Err(RegistryError::state(
                     "a transport error arrived with no request outstanding",

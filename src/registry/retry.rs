@@ -6,7 +6,7 @@
 //! backoff with full jitter (AWS's "full jitter": uniform in `[0, min(max, base * 2^(n-1))]`).
 //! There is no clock and no entropy here: the caller passes `now_ms` and a seed.
 
-/// The retry knobs of a [`crate::registry::Session`].
+/// The retry knobs of a [`crate::registry::Client`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Tries in all, the first included (default 4: three retries).

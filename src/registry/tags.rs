@@ -6,14 +6,14 @@
 //! credentials). A link seen twice, or more than [`DEFAULT_MAX_PAGES`] pages, is
 //! `PAGINATION_LOOP`. Each page is also reported as [`Event::TagsPage`].
 
-use super::auth::read_challenge;
-use super::errors::RegistryError;
+use super::client::{Client, LearnedAuth};
+use super::error::RegistryError;
 use super::exchange::Exchange;
 use super::http::{
     next_link, Expect, Method, Purpose, RateLimit, Response, TransportError, ERROR_BODY_MAX,
 };
 use super::manifest_fetch::registry_url;
-use super::session::{LearnedAuth, Session};
+use super::token::read_challenge;
 use super::url::Url;
 use super::{registry_and_repo, Event, Operation, Step};
 use crate::reference::Reference;
@@ -52,7 +52,7 @@ pub struct PingOp {
 }
 
 /// Pings a registry (a reference domain: `docker.io`, `127.0.0.1:5000`). A 401 is an answer,
-/// not an error: its challenge is recorded in the session, saving later requests a round trip.
+/// not an error: its challenge is recorded in the client, saving later requests a round trip.
 pub fn ping(registry: &str) -> PingOp {
     PingOp {
         registry: registry.to_string(),
@@ -64,7 +64,7 @@ pub fn ping(registry: &str) -> PingOp {
 impl PingOp {
     fn judge(
         &self,
-        session: &mut Session,
+        client: &mut Client,
         resp: Response,
         url: &Url,
         rate_limit: Option<RateLimit>,
@@ -82,7 +82,7 @@ impl PingOp {
         match resp.status {
             200..=299 => Ok(out),
             401 => {
-                let own = session.base_url(&self.registry).map(|b| b.origin());
+                let own = client.base_url(&self.registry).map(|b| b.origin());
                 if own.as_deref() != Some(url.origin().as_str()) {
                     // A challenge from where a redirect led is not the registry's to teach.
                     return Err(RegistryError::from_response(&resp, Purpose::Ping, url));
@@ -96,7 +96,7 @@ impl PingOp {
                     }
                     LearnedAuth::Basic => out.auth_scheme = Some("basic".to_string()),
                 }
-                session.learn_auth(&self.registry, info.auth);
+                client.learn_auth(&self.registry, info.auth);
                 Ok(out)
             }
             _ => Err(RegistryError::from_response(&resp, Purpose::Ping, url)),
@@ -107,12 +107,12 @@ impl PingOp {
 impl Operation for PingOp {
     type Output = PingResult;
 
-    fn next(&mut self, session: &mut Session, now_ms: u64) -> Step<PingResult> {
+    fn next(&mut self, client: &mut Client, now_ms: u64) -> Step<PingResult> {
         if self.done {
             return Step::Done(Err(RegistryError::state("next() called after Done")));
         }
         if self.exchange.is_none() {
-            match registry_url(session, &self.registry, "/v2/") {
+            match registry_url(client, &self.registry, "/v2/") {
                 Ok(url) => {
                     let x = Exchange::new(
                         &self.registry,
@@ -136,25 +136,25 @@ impl Operation for PingOp {
         let Some(x) = &mut self.exchange else {
             return Step::Done(Err(RegistryError::state("no exchange")));
         };
-        match x.next(session, now_ms).pending() {
+        match x.next(client, now_ms).pending() {
             Ok(step) => step,
             Err(r) => {
                 self.done = true;
                 let (url, rl) = (x.final_url().clone(), x.rate_limit());
-                Step::Done(r.and_then(|resp| self.judge(session, resp, &url, rl)))
+                Step::Done(r.and_then(|resp| self.judge(client, resp, &url, rl)))
             }
         }
     }
 
-    fn on_response(&mut self, session: &mut Session, response: Response, now_ms: u64) {
+    fn on_response(&mut self, client: &mut Client, response: Response, now_ms: u64) {
         if let Some(x) = &mut self.exchange {
-            x.on_response(session, response, now_ms);
+            x.on_response(client, response, now_ms);
         }
     }
 
-    fn on_transport_error(&mut self, session: &mut Session, error: TransportError, now_ms: u64) {
+    fn on_transport_error(&mut self, client: &mut Client, error: TransportError, now_ms: u64) {
         if let Some(x) = &mut self.exchange {
-            x.on_transport_error(session, error, now_ms);
+            x.on_transport_error(client, error, now_ms);
         }
     }
 }
@@ -235,9 +235,9 @@ impl TagsOp {
         ))
     }
 
-    fn first(&mut self, session: &Session) -> Result<Exchange, RegistryError> {
+    fn first(&mut self, client: &Client) -> Result<Exchange, RegistryError> {
         let (registry, repo) = super::clone_repo(&self.registry)?;
-        let mut url = registry_url(session, &registry, &format!("/v2/{repo}/tags/list"))?;
+        let mut url = registry_url(client, &registry, &format!("/v2/{repo}/tags/list"))?;
         self.origin = Some(url.origin());
         if let Some(n) = self.page_size {
             url = url.with_query(&[("n", &n.to_string())]);
@@ -317,7 +317,7 @@ impl TagsOp {
 impl Operation for TagsOp {
     type Output = TagList;
 
-    fn next(&mut self, session: &mut Session, now_ms: u64) -> Step<TagList> {
+    fn next(&mut self, client: &mut Client, now_ms: u64) -> Step<TagList> {
         loop {
             if let Some(e) = self.events.pop_front() {
                 return Step::Event(e);
@@ -326,13 +326,13 @@ impl Operation for TagsOp {
                 return Step::Done(super::take_done(done));
             }
             let Some(x) = &mut self.exchange else {
-                match self.first(session) {
+                match self.first(client) {
                     Ok(x) => self.exchange = Some(x),
                     Err(e) => self.done = Some(Some(Err(e))),
                 }
                 continue;
             };
-            match x.next(session, now_ms).pending() {
+            match x.next(client, now_ms).pending() {
                 Ok(step) => return step,
                 Err(r) => {
                     let url = x.final_url().clone();
@@ -355,15 +355,15 @@ impl Operation for TagsOp {
         }
     }
 
-    fn on_response(&mut self, session: &mut Session, response: Response, now_ms: u64) {
+    fn on_response(&mut self, client: &mut Client, response: Response, now_ms: u64) {
         if let Some(x) = &mut self.exchange {
-            x.on_response(session, response, now_ms);
+            x.on_response(client, response, now_ms);
         }
     }
 
-    fn on_transport_error(&mut self, session: &mut Session, error: TransportError, now_ms: u64) {
+    fn on_transport_error(&mut self, client: &mut Client, error: TransportError, now_ms: u64) {
         if let Some(x) = &mut self.exchange {
-            x.on_transport_error(session, error, now_ms);
+            x.on_transport_error(client, error, now_ms);
         }
     }
 }

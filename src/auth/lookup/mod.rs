@@ -1,20 +1,20 @@
 //! The whole keyring of a pull as one value, and a lookup in it as a sans-IO state machine.
 //!
-//! A [`PullKeyring`] holds what the kubelet (and, opted in, docker) would consult: the pod's
+//! A [`Keyring`] holds what the kubelet (and, opted in, docker) would consult: the pod's
 //! pull secrets, the node's credential files, docker credential helpers named by those files
 //! (only for files added with helpers enabled: the kubelet never runs them), and
 //! credential-provider plugin configs with their response caches.
 //!
-//! [`PullKeyring::begin`] starts a lookup: it plans every provider ([`CredentialProviders::plan`])
+//! [`Keyring::begin`] starts a lookup: it plans every provider ([`CredentialProviders::plan`])
 //! and helper ([`helper_call`]) and lists the [`Call`]s the caller must make. The caller runs
 //! them however it likes (a child process, a JS callback, canned text in tests) and hands each
-//! answer back ([`PendingLookup::provider_output`], [`PendingLookup::helper_answer`],
-//! [`PendingLookup::call_failed`]); a provider's answer is validated and cached right away.
-//! [`PendingLookup::finish`] then gives the credentials in the order the runtime tries them:
+//! answer back ([`Lookup::provider_output`], [`Lookup::helper_answer`],
+//! [`Lookup::call_failed`]); a provider's answer is validated and cached right away.
+//! [`Lookup::finish`] then gives the credentials in the order the runtime tries them:
 //! pod secrets, node files, helpers, providers (the kubelet's
 //! [`UnionKeyring::kubelet`](crate::auth::keyring::UnionKeyring::kubelet) order, with the helpers
 //! beside the node files they come from). A call that failed, or was never answered,
-//! contributes nothing, as a failed plugin does in the kubelet. [`PendingLookup::explain`]
+//! contributes nothing, as a failed plugin does in the kubelet. [`Lookup::explain`]
 //! says why, for every key, provider and helper.
 
 use crate::auth::config::DockerConfig;
@@ -22,7 +22,9 @@ use crate::auth::credential::Credential;
 use crate::auth::explain::{explain_lookup, Explanation};
 use crate::auth::glob::Mismatch;
 use crate::auth::helpers::helper_call;
-use crate::auth::keyring::{Keyring, LookupResult, UnionKeyring, NODE_KEYRING, SECRETS_KEYRING};
+use crate::auth::keyring::{
+    DockerKeyring, LookupResult, UnionKeyring, NODE_KEYRING, SECRETS_KEYRING,
+};
 use crate::auth::provider::{explain_provider_match, CredentialProviderConfig};
 use crate::auth::provider_cache::{
     providers_keyring, CacheDecision, CredentialProviders, ProviderCredentials, ProviderStep,
@@ -35,7 +37,7 @@ use crate::reference::{Reference, ReferenceError};
 use serde_json::Value;
 use std::fmt;
 
-/// Keyring name of the credentials docker credential helpers answered with.
+/// DockerKeyring name of the credentials docker credential helpers answered with.
 pub const HELPERS_KEYRING: &str = "helpers";
 
 /// The kubelet's lookup key for an image: its repository name (`nginx` ->
@@ -50,30 +52,30 @@ pub fn lookup_key(image: &str, raw: bool) -> Result<String, ReferenceError> {
 
 /// Everything a pull's credentials come from.
 #[derive(Clone, Debug)]
-pub struct PullKeyring {
-    secrets: Keyring,
+pub struct Keyring {
+    secrets: DockerKeyring,
     used_secrets: Vec<String>,
     warnings: Vec<SecretWarning>,
-    node: Keyring,
+    node: DockerKeyring,
     node_sources: Vec<String>,
     helper_configs: Vec<(String, DockerConfig)>,
     providers: Vec<CredentialProviders>,
 }
 
-impl Default for PullKeyring {
+impl Default for Keyring {
     fn default() -> Self {
-        PullKeyring::new()
+        Keyring::new()
     }
 }
 
-impl PullKeyring {
+impl Keyring {
     /// An empty keyring.
     pub fn new() -> Self {
-        PullKeyring {
-            secrets: Keyring::new(SECRETS_KEYRING),
+        Keyring {
+            secrets: DockerKeyring::new(SECRETS_KEYRING),
             used_secrets: Vec::new(),
             warnings: Vec::new(),
-            node: Keyring::new(NODE_KEYRING),
+            node: DockerKeyring::new(NODE_KEYRING),
             node_sources: Vec::new(),
             helper_configs: Vec::new(),
             providers: Vec::new(),
@@ -81,7 +83,7 @@ impl PullKeyring {
     }
 
     /// Adds one pod pull Secret. A Secret the kubelet ignores is not an error: its warning is
-    /// returned (and kept, see [`PullKeyring::warnings`]); a used Secret that does not decode is
+    /// returned (and kept, see [`Keyring::warnings`]); a used Secret that does not decode is
     /// an error and adds nothing.
     pub fn add_pull_secret(
         &mut self,
@@ -145,17 +147,17 @@ impl PullKeyring {
     }
 
     /// The pod-secret keyring.
-    pub fn secrets_keyring(&self) -> &Keyring {
+    pub fn secrets_keyring(&self) -> &DockerKeyring {
         &self.secrets
     }
 
     /// The node keyring.
-    pub fn node_keyring(&self) -> &Keyring {
+    pub fn node_keyring(&self) -> &DockerKeyring {
         &self.node
     }
 
     /// Starts a lookup of `lookup_key` (see [`lookup_key`]) at `now_ms` (ms since the epoch).
-    pub fn begin(&self, lookup_key: &str, now_ms: u64) -> PendingLookup {
+    pub fn begin(&self, lookup_key: &str, now_ms: u64) -> Lookup {
         let mut calls = Vec::new();
         let mut plan = Vec::new();
         for (set, providers) in self.providers.iter().enumerate() {
@@ -193,7 +195,7 @@ impl PullKeyring {
             }
         }
         let outcomes = vec![CallOutcome::Pending; calls.len()];
-        PendingLookup {
+        Lookup {
             lookup_key: lookup_key.to_string(),
             now_ms,
             plan,
@@ -207,9 +209,9 @@ impl PullKeyring {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Call {
     /// Run credential-provider plugin `provider` with `request` on stdin; hand its stdout to
-    /// [`PendingLookup::provider_output`].
+    /// [`Lookup::provider_output`].
     Provider {
-        /// Index of the provider config ([`PullKeyring::add_provider_config`]).
+        /// Index of the provider config ([`Keyring::add_provider_config`]).
         set: usize,
         /// Provider (plugin binary) name.
         provider: String,
@@ -217,7 +219,7 @@ pub enum Call {
         request: String,
     },
     /// Run `docker-credential-{helper} get` with `server_url` on stdin; hand the credential
-    /// (or none) to [`PendingLookup::helper_answer`].
+    /// (or none) to [`Lookup::helper_answer`].
     Helper {
         /// Index among the files added with helpers.
         config: usize,
@@ -265,7 +267,7 @@ struct Planned {
 
 /// A lookup waiting for its calls' answers.
 #[derive(Clone, Debug)]
-pub struct PendingLookup {
+pub struct Lookup {
     /// The key being looked up.
     pub lookup_key: String,
     now_ms: u64,
@@ -274,7 +276,7 @@ pub struct PendingLookup {
     outcomes: Vec<CallOutcome>,
 }
 
-impl PendingLookup {
+impl Lookup {
     /// The calls to make (each answered at most once; any order).
     pub fn calls(&self) -> &[Call] {
         &self.calls
@@ -289,7 +291,7 @@ impl PendingLookup {
     /// began from). Returns the outcome (`Failed` for an invalid response).
     pub fn provider_output(
         &mut self,
-        keyring: &mut PullKeyring,
+        keyring: &mut Keyring,
         i: usize,
         stdout: &str,
     ) -> &CallOutcome {
@@ -339,8 +341,8 @@ impl PendingLookup {
         }
     }
 
-    fn union(&self, keyring: &PullKeyring) -> UnionKeyring {
-        let mut helpers = Keyring::new(HELPERS_KEYRING);
+    fn union(&self, keyring: &Keyring) -> UnionKeyring {
+        let mut helpers = DockerKeyring::new(HELPERS_KEYRING);
         for (call, outcome) in self.calls.iter().zip(&self.outcomes) {
             if let (
                 Call::Helper {
@@ -375,12 +377,12 @@ impl PendingLookup {
     }
 
     /// The credentials, in the order the runtime tries them.
-    pub fn finish(&self, keyring: &PullKeyring) -> LookupResult {
+    pub fn finish(&self, keyring: &Keyring) -> LookupResult {
         self.union(keyring).lookup(&self.lookup_key)
     }
 
     /// Why the lookup returns what it does.
-    pub fn explain(&self, keyring: &PullKeyring) -> PullExplanation {
+    pub fn explain(&self, keyring: &Keyring) -> PullExplanation {
         let keys = explain_lookup(&self.union(keyring), &self.lookup_key);
         let providers = self
             .plan

@@ -35,7 +35,7 @@ fn lookup_key_is_the_repository_name_unless_raw() {
 #[test]
 fn secrets_then_node_then_helpers_then_providers_with_caching() {
     let image = "123.dkr.ecr.us-east-1.amazonaws.com/app";
-    let mut k = PullKeyring::new();
+    let mut k = Keyring::new();
     let w = k
             .add_pull_secret(&json!({"metadata": {"name": "s"}, "type": "kubernetes.io/dockercfg",
                 "stringData": {".dockercfg": r#"{"*.dkr.ecr.*.amazonaws.com": {"username": "pod", "password": "p"}}"#}}))
@@ -128,7 +128,7 @@ fn secrets_then_node_then_helpers_then_providers_with_caching() {
 #[test]
 fn a_failed_call_keeps_its_message_with_secrets_redacted() {
     let image = "123.dkr.ecr.us-east-1.amazonaws.com/app";
-    let mut k = PullKeyring::new();
+    let mut k = Keyring::new();
     k.add_provider_config(parse_provider_config_text(providers_yaml()).unwrap());
     let mut l = k.begin(image, 1_700_000_000_000);
     l.call_failed(

@@ -20,7 +20,7 @@
 use crate::auth::config::{
     child_path, config_from_value, offset_of, parse_json, ConfigError, ConfigFormat, DockerConfig,
 };
-use crate::auth::keyring::{Keyring, SECRETS_KEYRING};
+use crate::auth::keyring::{DockerKeyring, SECRETS_KEYRING};
 use crate::error::Coded;
 use crate::manifest::{parse_value, parse_value_bytes};
 use crate::yaml::{parse_yaml_documents_partial, YamlError};
@@ -424,7 +424,7 @@ pub fn read_pull_secret(secret: &Value) -> Result<SecretOutcome, SecretError> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SecretsKeyring {
     /// One keyring named `secrets` holding every used Secret's entries, in Secret order.
-    pub keyring: Keyring,
+    pub keyring: DockerKeyring,
     /// Names of the Secrets used.
     pub used: Vec<String>,
     /// Secrets the kubelet ignores, with reasons.
@@ -434,7 +434,7 @@ pub struct SecretsKeyring {
 /// `secrets.MakeDockerKeyring`: every Secret in order; any undecodable used Secret fails.
 pub fn secrets_keyring(secrets: &[Value]) -> Result<SecretsKeyring, SecretError> {
     let mut out = SecretsKeyring {
-        keyring: Keyring::new(SECRETS_KEYRING),
+        keyring: DockerKeyring::new(SECRETS_KEYRING),
         used: Vec::new(),
         warnings: Vec::new(),
     };

@@ -1,9 +1,9 @@
-//! [`KeyringCore`]: the keyring behind the JS `Keyring`, and how lookups begin.
+//! [`Keyring`]: the keyring behind the JS `Keyring`, and how lookups begin.
 
-use super::LookupSession;
+use super::Lookup;
 use super::{config_summary, err, provider_config_out, read_provider_config, warnings};
 use crate::auth::config::{parse_config_auto, parse_config_json, parse_dockercfg};
-use crate::auth::lookup::{lookup_key, PullKeyring};
+use crate::auth::lookup::{self, lookup_key};
 use crate::auth::search_path::{kubelet_search_paths, select_config, PathStatus, ReadResult};
 use crate::auth::secrets::{secret_documents, secrets_in, SecretError};
 use crate::error::Coded;
@@ -33,23 +33,23 @@ fn reserve_memory(text_len: usize) {
 
 /// The keyring behind the JS `Keyring`.
 #[wasm_bindgen]
-pub struct KeyringCore {
-    pub(super) inner: PullKeyring,
+pub struct Keyring {
+    pub(super) inner: lookup::Keyring,
 }
 
-impl Default for KeyringCore {
+impl Default for Keyring {
     fn default() -> Self {
-        KeyringCore::new()
+        Keyring::new()
     }
 }
 
 #[wasm_bindgen]
-impl KeyringCore {
+impl Keyring {
     /// An empty keyring.
     #[wasm_bindgen(constructor)]
-    pub fn new() -> KeyringCore {
-        KeyringCore {
-            inner: PullKeyring::new(),
+    pub fn new() -> Keyring {
+        Keyring {
+            inner: lookup::Keyring::new(),
         }
     }
 
@@ -219,14 +219,14 @@ impl KeyringCore {
 
     /// Starts a lookup of `image` (its repository name, or the string as is with `raw`) at
     /// `now` (ms since the epoch).
-    pub fn begin(&self, image: &str, raw: bool, now: f64) -> Result<LookupSession, JsValue> {
+    pub fn begin(&self, image: &str, raw: bool, now: f64) -> Result<Lookup, JsValue> {
         let key = lookup_key(image, raw).map_err(|e| err(&e, Some(image)))?;
         let now = if now.is_finite() && now > 0.0 {
             now as u64
         } else {
             0
         };
-        Ok(LookupSession {
+        Ok(Lookup {
             inner: self.inner.begin(&key, now),
         })
     }

@@ -1,13 +1,13 @@
 //! Registry credentials for JS: conversions around [`crate::auth`].
 //!
-//! [`KeyringCore`] wraps a [`PullKeyring`]; a lookup is a [`LookupSession`] wrapping a
-//! [`PendingLookup`]: the package glue (`pkg/auth.js`) asks it for the calls to make (provider
-//! callbacks, docker credential helpers), makes them — synchronously or awaiting Promises —
-//! hands the answers back, then takes the result. Credentials cross with their secrets only
-//! in [`LookupSession::finish`] (the lookup's purpose); explanations cross redacted.
+//! [`Keyring`] (the JS `Keyring`'s core) wraps an [`auth::lookup::Keyring`]; a [`Lookup`]
+//! wraps an [`auth::lookup::Lookup`]: the package glue (`pkg/auth.js`) asks it for the calls to
+//! make (provider callbacks, docker credential helpers), makes them — synchronously or
+//! awaiting Promises — hands the answers back, then takes the result. Credentials cross with
+//! their secrets only in [`Lookup::finish`] (the lookup's purpose); explanations cross redacted.
 //!
-//! [`PullKeyring`]: crate::auth::lookup::PullKeyring
-//! [`PendingLookup`]: crate::auth::lookup::PendingLookup
+//! [`auth::lookup::Keyring`]: crate::auth::lookup::Keyring
+//! [`auth::lookup::Lookup`]: crate::auth::lookup::Lookup
 
 use super::error::to_js_error;
 use super::from_js;
@@ -26,10 +26,10 @@ use crate::error::Coded;
 use wasm_bindgen::prelude::*;
 
 mod keyring;
-mod session;
+mod lookup;
 
-pub use keyring::KeyringCore;
-pub use session::LookupSession;
+pub use keyring::Keyring;
+pub use lookup::Lookup;
 
 /// A `PullspecError` whose `line`/`column` fields (YAML errors) are numbers.
 fn err(e: &dyn Coded, input: Option<&str>) -> JsValue {

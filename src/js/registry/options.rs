@@ -1,4 +1,4 @@
-//! The options of `new RegistrySession(options)`, read from JSON by hand.
+//! The options of `new RegistryClient(options)`, read from JSON by hand.
 //!
 //! This replaces `#[derive(Deserialize)]` + `serde_json::from_value` (with `default` and
 //! `deny_unknown_fields`): the derive and serde's error machinery (which prints floats with
@@ -10,7 +10,7 @@ use crate::error::Quoted;
 use crate::registry::{Config, Jitter, RetryPolicy};
 use serde_json::Value;
 
-/// `retry` of the session options (the core's [`RetryPolicy`] knobs).
+/// `retry` of the client options (the core's [`RetryPolicy`] knobs).
 #[derive(Default)]
 struct RetryIn {
     attempts: Option<u32>,
@@ -19,7 +19,7 @@ struct RetryIn {
     retry_after_cap_ms: Option<u64>,
 }
 
-/// The options of `new RegistrySession(options)`.
+/// The options of `new RegistryClient(options)`.
 #[derive(Default)]
 pub(super) struct SessionIn {
     user_agent: Option<String>,

@@ -5,21 +5,21 @@
 //! Per send, the `Authorization` header is decided afresh: the registry's credentials or token
 //! go only to the registry's origin (so a redirect to another origin drops them and a
 //! same-origin redirect keeps them); token requests carry credentials only to the realm's
-//! origin. A `401` teaches the session the registry's scheme; with Bearer a token is fetched
+//! origin. A `401` teaches the client the registry's scheme; with Bearer a token is fetched
 //! and the request retried once; a refused token (or Basic credential) moves to the next
 //! credential; `insufficient_scope` asks once more with the challenge's scopes merged in.
 
-use super::auth::{
-    b64token_problem, basic_header, bearer_header, merge_scopes, read_challenge, token_key,
-    token_mode, TokenMode,
-};
-use super::errors::RegistryError;
+use super::client::{Client, LearnedAuth};
+use super::error::RegistryError;
 use super::http::{
     parse_rate_limit, Expect, Method, Purpose, Request, Response, TransportError,
     TransportErrorKind,
 };
 use super::retry::{is_retryable_status, parse_retry_after};
-use super::session::{LearnedAuth, Session};
+use super::token::{
+    b64token_problem, basic_header, bearer_header, merge_scopes, read_challenge, token_key,
+    token_mode, TokenMode,
+};
 use super::url::Url;
 use super::{Event, Operation, Step};
 use crate::auth::credential::{Credential, SecretString};
@@ -147,13 +147,13 @@ impl Exchange {
         self.registry_origin.as_deref() == Some(url.origin().as_str())
     }
 
-    fn init_slots(&mut self, session: &Session) {
+    fn init_slots(&mut self, client: &Client) {
         if self.slots.is_some() {
             return;
         }
-        self.registry_origin = session.base_url(&self.registry).map(|u| u.origin());
+        self.registry_origin = client.base_url(&self.registry).map(|u| u.origin());
         let repo = self.pref_key.split_once('/').map_or("", |(_, r)| r);
-        let creds = session.credentials_for(&self.registry, repo);
+        let creds = client.credentials_for(&self.registry, repo);
         let slots: Vec<Option<Credential>> = if creds.is_empty() {
             vec![None]
         } else {
@@ -162,7 +162,7 @@ impl Exchange {
                 .map(|c| (!c.is_anonymous()).then(|| c.clone()))
                 .collect()
         };
-        self.slot = session
+        self.slot = client
             .preferred_credential(&self.pref_key)
             .min(slots.len() - 1);
         self.slots = Some(slots);
@@ -172,9 +172,9 @@ impl Exchange {
         self.slots.as_ref().map_or(1, Vec::len)
     }
 
-    fn base_headers(&self, session: &Session) -> Vec<(String, String)> {
+    fn base_headers(&self, client: &Client) -> Vec<(String, String)> {
         let mut h = Vec::new();
-        let ua = &session.config().user_agent;
+        let ua = &client.config().user_agent;
         if !ua.is_empty() {
             h.push(("User-Agent".to_string(), ua.clone()));
         }
@@ -194,22 +194,22 @@ impl Exchange {
     }
 
     /// Sends the main request, or switches to fetching a token first (returns `None`).
-    fn send_main(&mut self, session: &Session, now_ms: u64) -> Option<Step<Response>> {
-        let mut headers = self.base_headers(session);
+    fn send_main(&mut self, client: &Client, now_ms: u64) -> Option<Step<Response>> {
+        let mut headers = self.base_headers(client);
         let mut sent = Sent::None;
         let at_registry = self.is_registry(&self.url);
         if self.handle_auth && at_registry {
             let credentialed = self.cred().is_some();
             if credentialed
-                && !session.credentials_allowed(&self.url)
-                && session.learned_auth(&self.registry).is_some()
+                && !client.credentials_allowed(&self.url)
+                && client.learned_auth(&self.registry).is_some()
             {
                 self.finish(Err(RegistryError::InsecureCredentialsRefused {
                     host: self.url.host().to_string(),
                 }));
                 return None;
             }
-            match session.learned_auth(&self.registry).cloned() {
+            match client.learned_auth(&self.registry).cloned() {
                 Some(LearnedAuth::Bearer { realm, service }) => {
                     let key = token_key(
                         &self.registry,
@@ -220,7 +220,7 @@ impl Exchange {
                     );
                     let token = match self.fresh.take() {
                         Some((k, t)) if k == key => Some(t),
-                        _ => session.cached_token(&key, now_ms).cloned(),
+                        _ => client.cached_token(&key, now_ms).cloned(),
                     };
                     match token {
                         Some(t) => {
@@ -288,14 +288,14 @@ impl Exchange {
 
     fn retry_or_fail(
         &mut self,
-        session: &mut Session,
+        client: &mut Client,
         reason: String,
         retry_after: Option<u64>,
         fail: RegistryError,
         resume: Phase,
     ) {
         self.failures += 1;
-        let policy = session.config().retry.clone();
+        let policy = client.config().retry.clone();
         if self.failures >= policy.attempts {
             let context = format!("gave up after {} attempt(s)", self.failures);
             self.finish(Err(fail.with_context(context)));
@@ -303,7 +303,7 @@ impl Exchange {
         }
         let wait_ms = match retry_after {
             Some(ms) => ms.min(policy.retry_after_cap_ms),
-            None => session.backoff_ms(self.failures),
+            None => client.backoff_ms(self.failures),
         };
         self.events.push_back(Event::Retry {
             attempt: self.failures,
@@ -342,7 +342,7 @@ impl Exchange {
         Some(next)
     }
 
-    fn on_main(&mut self, sent: Sent, resp: Response, session: &mut Session, now_ms: u64) {
+    fn on_main(&mut self, sent: Sent, resp: Response, client: &mut Client, now_ms: u64) {
         let at_registry = self.is_registry(&self.url);
         if at_registry {
             if let Some(rl) = parse_rate_limit(&resp) {
@@ -355,7 +355,7 @@ impl Exchange {
             301 | 302 | 303 | 307 | 308 => {
                 let from = self.url.clone();
                 let hops = self.hops.clone();
-                let max = session.config().max_redirects;
+                let max = client.config().max_redirects;
                 let Some(next) = self.redirect_target(&from, &resp, &hops, max) else {
                     return;
                 };
@@ -368,14 +368,14 @@ impl Exchange {
                 self.url = next;
                 self.phase = Phase::Ready;
             }
-            401 if self.handle_auth && at_registry => self.on_unauthorized(sent, resp, session),
+            401 if self.handle_auth && at_registry => self.on_unauthorized(sent, resp, client),
             403 if self.handle_auth
                 && at_registry
                 && authed
                 && self.slot + 1 < self.slot_count() =>
             {
                 if let Sent::Bearer(k) = &sent {
-                    session.forget_token(k);
+                    client.forget_token(k);
                 }
                 let url = self.url.clone();
                 self.next_slot_or_fail(&resp, self.purpose, &url);
@@ -386,7 +386,7 @@ impl Exchange {
                     .and_then(|v| parse_retry_after(v, now_ms));
                 let fail = RegistryError::from_response(&resp, self.purpose, &self.url);
                 self.retry_or_fail(
-                    session,
+                    client,
                     format!("HTTP {s} from {}", self.url.host()),
                     retry_after,
                     fail,
@@ -395,14 +395,14 @@ impl Exchange {
             }
             _ => {
                 if resp.is_success() && authed {
-                    session.prefer_credential(&self.pref_key, self.slot);
+                    client.prefer_credential(&self.pref_key, self.slot);
                 }
                 self.finish(Ok(resp));
             }
         }
     }
 
-    fn on_unauthorized(&mut self, sent: Sent, resp: Response, session: &mut Session) {
+    fn on_unauthorized(&mut self, sent: Sent, resp: Response, client: &mut Client) {
         let url = self.url.clone();
         let values = resp.header_all("www-authenticate");
         if values.is_empty() {
@@ -418,10 +418,10 @@ impl Exchange {
             Ok(i) => i,
             Err(e) => return self.finish(Err(e)),
         };
-        session.learn_auth(&self.registry, info.auth.clone());
+        client.learn_auth(&self.registry, info.auth.clone());
         match (&info.auth, sent) {
             (LearnedAuth::Bearer { .. }, Sent::Bearer(key)) => {
-                session.forget_token(&key);
+                client.forget_token(&key);
                 let merged = merge_scopes(&self.scopes, &info.scopes);
                 if info.insufficient_scope && !self.escalated && merged != self.scopes {
                     self.escalated = true;
@@ -450,8 +450,8 @@ impl Exchange {
 impl Operation for Exchange {
     type Output = Response;
 
-    fn next(&mut self, session: &mut Session, now_ms: u64) -> Step<Response> {
-        self.init_slots(session);
+    fn next(&mut self, client: &mut Client, now_ms: u64) -> Step<Response> {
+        self.init_slots(client);
         loop {
             if let Some(e) = self.events.pop_front() {
                 return Step::Event(e);
@@ -461,12 +461,12 @@ impl Operation for Exchange {
             }
             match std::mem::replace(&mut self.phase, Phase::Finished(None)) {
                 Phase::Ready => {
-                    if let Some(step) = self.send_main(session, now_ms) {
+                    if let Some(step) = self.send_main(client, now_ms) {
                         return step;
                     }
                 }
                 Phase::Token(tf) => {
-                    if let Some(step) = self.send_token(tf, session) {
+                    if let Some(step) = self.send_token(tf, client) {
                         return step;
                     }
                 }
@@ -484,17 +484,17 @@ impl Operation for Exchange {
         }
     }
 
-    fn on_response(&mut self, session: &mut Session, response: Response, now_ms: u64) {
+    fn on_response(&mut self, client: &mut Client, response: Response, now_ms: u64) {
         match std::mem::replace(&mut self.phase, Phase::Finished(None)) {
-            Phase::AwaitMain(sent) => self.on_main(sent, response, session, now_ms),
-            Phase::AwaitToken(tf) => self.on_token(tf, response, session, now_ms),
+            Phase::AwaitMain(sent) => self.on_main(sent, response, client, now_ms),
+            Phase::AwaitToken(tf) => self.on_token(tf, response, client, now_ms),
             _ => self.finish(Err(RegistryError::state(
                 "a response arrived with no request outstanding",
             ))),
         }
     }
 
-    fn on_transport_error(&mut self, session: &mut Session, error: TransportError, _now_ms: u64) {
+    fn on_transport_error(&mut self, client: &mut Client, error: TransportError, _now_ms: u64) {
         let retryable = matches!(
             error.kind,
             TransportErrorKind::Network | TransportErrorKind::Timeout
@@ -504,7 +504,7 @@ impl Operation for Exchange {
             Phase::AwaitMain(_) => {
                 let fail = RegistryError::from_transport(&error, &self.url, self.failures + 1);
                 if retryable && self.method.is_idempotent() {
-                    self.retry_or_fail(session, reason, None, fail, Phase::Ready);
+                    self.retry_or_fail(client, reason, None, fail, Phase::Ready);
                 } else {
                     self.finish(Err(fail));
                 }
@@ -517,7 +517,7 @@ impl Operation for Exchange {
                 if retryable && !post {
                     tf.url = tf.realm.clone();
                     tf.hops.clear();
-                    self.retry_or_fail(session, reason, None, fail, Phase::Token(tf));
+                    self.retry_or_fail(client, reason, None, fail, Phase::Token(tf));
                 } else {
                     self.finish(Err(fail));
                 }

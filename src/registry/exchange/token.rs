@@ -1,14 +1,14 @@
 //! The token half of an [`Exchange`]: asking the Bearer realm for a token with the current
 //! credential (anonymous GET, Basic GET, or the OAuth2 refresh-token POST with its GET
 //! fallback), following the realm's redirects (credentials stay on the realm's origin), and
-//! reading the answer into the session's token cache.
+//! reading the answer into the client's token cache.
 
 use super::{Exchange, Phase};
-use crate::registry::auth::{parse_token_response, token_request, TokenMode};
-use crate::registry::errors::RegistryError;
+use crate::registry::client::Client;
+use crate::registry::error::RegistryError;
 use crate::registry::http::{Purpose, Response};
 use crate::registry::retry::{is_retryable_status, parse_retry_after};
-use crate::registry::session::Session;
+use crate::registry::token::{parse_token_response, token_request, TokenMode};
 use crate::registry::url::Url;
 use crate::registry::{Event, Step};
 
@@ -25,11 +25,7 @@ pub(super) struct TokenFetch {
 }
 
 impl Exchange {
-    pub(super) fn send_token(
-        &mut self,
-        tf: TokenFetch,
-        session: &Session,
-    ) -> Option<Step<Response>> {
+    pub(super) fn send_token(&mut self, tf: TokenFetch, client: &Client) -> Option<Step<Response>> {
         let at_realm = tf.url.origin() == tf.realm.origin();
         let cred = if at_realm { self.cred() } else { None };
         let mode = if cred.is_some() {
@@ -37,7 +33,7 @@ impl Exchange {
         } else {
             TokenMode::Anonymous
         };
-        if cred.is_some() && !session.credentials_allowed(&tf.url) {
+        if cred.is_some() && !client.credentials_allowed(&tf.url) {
             self.finish(Err(RegistryError::InsecureCredentialsRefused {
                 host: tf.url.host().to_string(),
             }));
@@ -49,7 +45,7 @@ impl Exchange {
             &self.scopes,
             cred,
             mode,
-            &session.config().user_agent,
+            &client.config().user_agent,
         );
         self.phase = Phase::AwaitToken(tf);
         Some(Step::Send(req))
@@ -59,7 +55,7 @@ impl Exchange {
         &mut self,
         mut tf: TokenFetch,
         resp: Response,
-        session: &mut Session,
+        client: &mut Client,
         now_ms: u64,
     ) {
         let oauth = tf.mode == TokenMode::OAuthRefresh
@@ -68,7 +64,7 @@ impl Exchange {
         match resp.status {
             200..=299 => match parse_token_response(&resp.body) {
                 Ok((token, expires_in)) => {
-                    session.cache_token(tf.key.clone(), token.clone(), now_ms, expires_in);
+                    client.cache_token(tf.key.clone(), token.clone(), now_ms, expires_in);
                     self.fresh = Some((tf.key, token));
                     self.phase = Phase::Ready;
                 }
@@ -79,7 +75,7 @@ impl Exchange {
             },
             301 | 302 | 303 | 307 | 308 => {
                 let from = tf.url.clone();
-                let max = session.config().max_redirects;
+                let max = client.config().max_redirects;
                 let Some(next) = self.redirect_target(&from, &resp, &tf.hops, max) else {
                     return;
                 };
@@ -112,7 +108,7 @@ impl Exchange {
                 let reason = format!("HTTP {s} from token server {}", tf.url.host());
                 tf.url = tf.realm.clone();
                 tf.hops.clear();
-                self.retry_or_fail(session, reason, retry_after, fail, Phase::Token(tf));
+                self.retry_or_fail(client, reason, retry_after, fail, Phase::Token(tf));
             }
             _ => {
                 let e = RegistryError::from_response(&resp, Purpose::Token, &tf.url);

@@ -1,10 +1,10 @@
-//! [`LookupSession`]: one lookup in progress, its calls and answers, its result and explanation.
+//! [`Lookup`]: one lookup in progress, its calls and answers, its result and explanation.
 
-use super::KeyringCore;
+use super::Keyring;
 use super::{credentials, result_out, warnings};
 use crate::auth::credential::Credential;
 use crate::auth::glob::Mismatch;
-use crate::auth::lookup::{Call, CallOutcome, PendingLookup, ProviderStatus, PullExplanation};
+use crate::auth::lookup::{self, Call, CallOutcome, ProviderStatus, PullExplanation};
 use crate::auth::provider_cache::CacheDecision;
 use crate::js::from_js;
 use crate::js::json::Out;
@@ -13,8 +13,8 @@ use wasm_bindgen::prelude::*;
 
 /// One lookup in progress.
 #[wasm_bindgen]
-pub struct LookupSession {
-    pub(super) inner: PendingLookup,
+pub struct Lookup {
+    pub(super) inner: lookup::Lookup,
 }
 
 fn outcome_out(o: &CallOutcome) -> Result<JsValue, JsValue> {
@@ -37,7 +37,7 @@ fn outcome_out(o: &CallOutcome) -> Result<JsValue, JsValue> {
 }
 
 #[wasm_bindgen]
-impl LookupSession {
+impl Lookup {
     /// The calls to make: `{ kind: "provider", index, config, provider, request }` and
     /// `{ kind: "helper", index, config, helper, serverUrl, source }`.
     pub fn calls(&self) -> Result<JsValue, JsValue> {
@@ -76,7 +76,7 @@ impl LookupSession {
     /// `{ ok: false, code, message }`.
     pub fn provider_output(
         &mut self,
-        core: &mut KeyringCore,
+        core: &mut Keyring,
         index: usize,
         response: JsValue,
     ) -> Result<JsValue, JsValue> {
@@ -112,12 +112,12 @@ impl LookupSession {
     }
 
     /// The result with real secrets: `{ lookupKey, found, credentials, matchedKeyringKeys }`.
-    pub fn finish(&self, core: &KeyringCore) -> Result<JsValue, JsValue> {
+    pub fn finish(&self, core: &Keyring) -> Result<JsValue, JsValue> {
         result_out(&self.inner.finish(&core.inner), true)
     }
 
     /// The explanation, every secret redacted.
-    pub fn explain(&self, core: &KeyringCore) -> Result<JsValue, JsValue> {
+    pub fn explain(&self, core: &Keyring) -> Result<JsValue, JsValue> {
         explanation_out(&self.inner.explain(&core.inner))
     }
 }

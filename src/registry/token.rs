@@ -18,9 +18,9 @@
 //! `scope` are added to a token URL only when it carries no parameter of that name yet, so a
 //! realm that redirects with its query is not asked them twice.
 
-use super::errors::RegistryError;
+use super::client::{LearnedAuth, DEFAULT_TOKEN_EXPIRY_S, IDENTITY_TOKEN_USERNAME};
+use super::error::RegistryError;
 use super::http::{Expect, Method, Purpose, Request};
-use super::session::{LearnedAuth, DEFAULT_TOKEN_EXPIRY_S, IDENTITY_TOKEN_USERNAME};
 use super::url::{percent_encode, Url};
 use crate::auth::challenge::parse_www_authenticate;
 use crate::auth::credential::{Credential, SecretString};

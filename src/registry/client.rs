@@ -1,4 +1,4 @@
-//! [`Session`]: what one client remembers between operations — configuration, credentials per
+//! [`Client`]: what a registry client remembers between operations — configuration, credentials per
 //! registry, what each registry's challenge taught us, cached tokens, and the jitter source.
 //!
 //! # Where requests go
@@ -80,7 +80,7 @@ struct CachedToken {
     expires_at_ms: u64,
 }
 
-/// A map from strings, as a short list: a session holds a handful of entries per registry,
+/// A map from strings, as a short list: a client holds a handful of entries per registry,
 /// and a list costs far less wasm than a `HashMap` instantiation per value type.
 #[derive(Debug)]
 struct Map<V>(Vec<(String, V)>);
@@ -124,9 +124,9 @@ impl<V> Map<V> {
     }
 }
 
-/// Per-client state shared by the operations it drives. Cheap to keep for a process lifetime.
+/// A registry client: the state its operations share (the JS `RegistryClient` wraps one). Cheap to keep for a process lifetime.
 #[derive(Debug)]
-pub struct Session {
+pub struct Client {
     config: Config,
     credentials: Map<Vec<Credential>>,
     learned: Map<LearnedAuth>,
@@ -135,14 +135,14 @@ pub struct Session {
     rng: Option<SplitMix64>,
 }
 
-impl Session {
-    /// A session with this configuration and no credentials.
-    pub fn new(config: Config) -> Session {
+impl Client {
+    /// A client with this configuration and no credentials.
+    pub fn new(config: Config) -> Client {
         let rng = match config.jitter {
             Jitter::Seeded(seed) => Some(SplitMix64::new(seed)),
             Jitter::None => None,
         };
-        Session {
+        Client {
             config,
             credentials: Map::new(),
             learned: Map::new(),
@@ -229,7 +229,7 @@ impl Session {
     }
 
     /// Caches a token for `expires_in_s` seconds from `now_ms`. A token that is not an RFC 6750
-    /// `b64token` ([`super::auth::is_b64token`]) is not cached: it could never be sent.
+    /// `b64token` ([`super::token::is_b64token`]) is not cached: it could never be sent.
     pub fn cache_token(
         &mut self,
         key: String,
@@ -237,7 +237,7 @@ impl Session {
         now_ms: u64,
         expires_in_s: u64,
     ) {
-        if !super::auth::is_b64token(token.expose()) {
+        if !super::token::is_b64token(token.expose()) {
             return;
         }
         let expires_at_ms = now_ms.saturating_add(expires_in_s.saturating_mul(1000));
@@ -281,9 +281,9 @@ impl Session {
     }
 }
 
-impl Default for Session {
+impl Default for Client {
     fn default() -> Self {
-        Session::new(Config::default())
+        Client::new(Config::default())
     }
 }
 
@@ -299,7 +299,7 @@ mod tests {
             ..Config::default()
         };
         config.jitter = Jitter::None;
-        let s = Session::new(config);
+        let s = Client::new(config);
         let cases = [
             ("docker.io", "https://registry-1.docker.io/"),
             ("index.docker.io", "https://registry-1.docker.io/"),
@@ -329,7 +329,7 @@ mod tests {
 
     #[test]
     fn credentials_lookup_prefers_the_repository_entry() {
-        let mut s = Session::default();
+        let mut s = Client::default();
         s.set_credentials("r.io", vec![Credential::new("a", "1", "")]);
         s.set_credentials("r.io/team/app", vec![Credential::new("b", "2", "")]);
         assert_eq!(s.credentials_for("r.io", "team/app")[0].username, "b");
@@ -339,7 +339,7 @@ mod tests {
 
     #[test]
     fn tokens_expire_and_are_forgotten_with_new_credentials() {
-        let mut s = Session::default();
+        let mut s = Client::default();
         s.cache_token("r.io|k".into(), "t".into(), 1000, 60);
         assert!(s.cached_token("r.io|k", 60_999).is_some());
         assert!(s.cached_token("r.io|k", 61_000).is_none());
