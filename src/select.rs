@@ -42,10 +42,7 @@ pub enum SelectError {
         available: Vec<String>,
     },
     /// `NOT_AN_INDEX`: the document is an image manifest, which has no per-platform entries.
-    NotAnIndex {
-        /// Its media type.
-        media_type: String,
-    },
+    NotAnIndex { media_type: String },
 }
 
 impl fmt::Display for SelectError {

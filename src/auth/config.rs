@@ -162,7 +162,6 @@ pub enum ConfigError {
         path: String,
         /// The entry's key.
         key: String,
-        /// Why.
         reason: AuthError,
     },
 }

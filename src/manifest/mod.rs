@@ -258,7 +258,6 @@ pub enum ManifestError {
     MediaTypeInvalid {
         /// Path of the value.
         path: String,
-        /// The value.
         value: String,
     },
     /// `DUPLICATE_KEY`

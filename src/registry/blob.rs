@@ -15,9 +15,11 @@ use super::exchange::Exchange;
 use super::http::{
     parse_content_range, Expect, Method, Purpose, Response, TransportError, TransportErrorKind,
 };
-use super::manifest_fetch::registry_url;
+use super::operation::{
+    self, not_outstanding, repository, take_done, Answer, Exchanges, Next, Repository,
+};
 use super::url::Url;
-use super::{registry_and_repo, BodyFlow, BodyPlan, Event, Operation, Step};
+use super::{BodyFlow, BodyPlan, Event, Operation, Step};
 use crate::digest::{Digest, Hasher};
 use crate::manifest::Descriptor;
 use crate::reference::Reference;
@@ -37,6 +39,9 @@ pub struct BlobResult {
     pub restarts: u32,
 }
 
+/// The lifecycle of [`operation::State`] with what streaming adds: the byte a request asked to
+/// start at (`Running`), and the body being read by the driver (`Streaming`). A broken transfer
+/// goes back to `Start`.
 #[derive(Debug)]
 enum State {
     Start,
@@ -58,7 +63,7 @@ impl std::fmt::Debug for OwnHasher {
 /// A streamed, verified, resumable blob download. Build with [`blob()`].
 #[derive(Debug)]
 pub struct BlobOp {
-    registry: Result<(String, String), RegistryError>,
+    repository: Result<Repository, RegistryError>,
     digest: Digest,
     size: u64,
     state: State,
@@ -76,7 +81,7 @@ pub struct BlobOp {
 /// Downloads the blob a descriptor names from the reference's repository.
 pub fn blob(reference: &Reference, descriptor: &Descriptor) -> BlobOp {
     BlobOp::new(
-        registry_and_repo(reference),
+        Repository::of(reference),
         descriptor.digest.clone(),
         descriptor.size,
     )
@@ -88,9 +93,9 @@ enum Plan {
 }
 
 impl BlobOp {
-    fn new(registry: Result<(String, String), RegistryError>, digest: Digest, size: u64) -> BlobOp {
+    fn new(repository: Result<Repository, RegistryError>, digest: Digest, size: u64) -> BlobOp {
         BlobOp {
-            registry,
+            repository,
             hasher: Some(OwnHasher(Hasher::new(digest.algorithm()))),
             digest,
             size,
@@ -111,19 +116,15 @@ impl BlobOp {
     }
 
     fn start(&self, client: &Client) -> Result<Exchange, RegistryError> {
-        let (registry, repo) = super::clone_repo(&self.registry)?;
-        let url = registry_url(
-            client,
-            &registry,
-            &format!("/v2/{repo}/blobs/{}", self.digest),
-        )?;
+        let repo = repository(&self.repository)?;
+        let url = repo.url(client, &format!("blobs/{}", self.digest))?;
         let mut headers = Vec::new();
         if self.received > 0 {
             headers.push(("Range".to_string(), format!("bytes={}-", self.received)));
         }
         Ok(Exchange::new(
-            &registry,
-            &repo,
+            &repo.registry,
+            &repo.name,
             url,
             Method::Get,
             Purpose::Blob,
@@ -285,7 +286,7 @@ impl Operation for BlobOp {
                 State::Streaming => self.fail(RegistryError::state(
                     "next() called while the body is being read",
                 )),
-                State::Done(r) => return Step::Done(super::take_done(r)),
+                State::Done(r) => return Step::Done(take_done(r)),
             }
         }
     }
@@ -293,18 +294,14 @@ impl Operation for BlobOp {
     fn on_response(&mut self, client: &mut Client, response: Response, now_ms: u64) {
         match &mut self.state {
             State::Running(x, _) => x.on_response(client, response, now_ms),
-            _ => self.fail(RegistryError::state(
-                "a response arrived with no request outstanding",
-            )),
+            _ => self.fail(not_outstanding("a response")),
         }
     }
 
     fn on_transport_error(&mut self, client: &mut Client, error: TransportError, now_ms: u64) {
         match &mut self.state {
             State::Running(x, _) => x.on_transport_error(client, error, now_ms),
-            _ => self.fail(RegistryError::state(
-                "a transport error arrived with no request outstanding",
-            )),
+            _ => self.fail(not_outstanding("a transport error")),
         }
     }
 
@@ -370,25 +367,24 @@ impl Operation for BlobOp {
 /// A small blob read whole and verified (image configs). Build with [`blob_bytes()`].
 #[derive(Debug)]
 pub struct BlobBytesOp {
-    registry: Result<(String, String), RegistryError>,
-    digest: Digest,
-    size: u64,
-    limit: u64,
-    too_large: &'static str,
-    state: BytesState,
+    request: BlobBytesRequest,
+    state: operation::State<Vec<u8>>,
 }
 
 #[derive(Debug)]
-enum BytesState {
-    Start,
-    Running(Box<Exchange>),
-    Done(Option<Result<Vec<u8>, RegistryError>>),
+struct BlobBytesRequest {
+    repository: Result<Repository, RegistryError>,
+    digest: Digest,
+    size: u64,
+    limit: u64,
+    /// The code of a blob over `limit` (`BLOB_TOO_LARGE`, `CONFIG_TOO_LARGE`).
+    too_large: &'static str,
 }
 
 /// Reads the blob a descriptor names whole, at most `limit` bytes (`BLOB_TOO_LARGE` above).
 pub fn blob_bytes(reference: &Reference, descriptor: &Descriptor, limit: u64) -> BlobBytesOp {
     BlobBytesOp::new(
-        registry_and_repo(reference),
+        Repository::of(reference),
         descriptor,
         limit,
         "BLOB_TOO_LARGE",
@@ -397,22 +393,28 @@ pub fn blob_bytes(reference: &Reference, descriptor: &Descriptor, limit: u64) ->
 
 impl BlobBytesOp {
     pub(crate) fn new(
-        registry: Result<(String, String), RegistryError>,
+        repository: Result<Repository, RegistryError>,
         descriptor: &Descriptor,
         limit: u64,
         too_large: &'static str,
     ) -> BlobBytesOp {
         BlobBytesOp {
-            registry,
-            digest: descriptor.digest.clone(),
-            size: descriptor.size,
-            limit,
-            too_large,
-            state: BytesState::Start,
+            request: BlobBytesRequest {
+                repository,
+                digest: descriptor.digest.clone(),
+                size: descriptor.size,
+                limit,
+                too_large,
+            },
+            state: operation::State::Start,
         }
     }
+}
 
-    fn start(&self, client: &Client) -> Result<Exchange, RegistryError> {
+impl Exchanges for BlobBytesRequest {
+    type Output = Vec<u8>;
+
+    fn start(&mut self, client: &Client) -> Result<Exchange, RegistryError> {
         if self.size > self.limit {
             return Err(RegistryError::TooLarge {
                 code: self.too_large,
@@ -420,16 +422,12 @@ impl BlobBytesOp {
                 size: Some(self.size),
             });
         }
-        let (registry, repo) = super::clone_repo(&self.registry)?;
-        let url = registry_url(
-            client,
-            &registry,
-            &format!("/v2/{repo}/blobs/{}", self.digest),
-        )?;
+        let repo = repository(&self.repository)?;
+        let url = repo.url(client, &format!("blobs/{}", self.digest))?;
         let max_len = usize::try_from(self.size).unwrap_or(usize::MAX);
         Ok(Exchange::new(
-            &registry,
-            &repo,
+            &repo.registry,
+            &repo.name,
             url,
             Method::Get,
             Purpose::Blob,
@@ -438,7 +436,8 @@ impl BlobBytesOp {
         ))
     }
 
-    fn verify(&self, resp: Response, url: &Url) -> Result<Vec<u8>, RegistryError> {
+    fn judge(&mut self, _: &mut Client, answer: Answer) -> Result<Next<Vec<u8>>, RegistryError> {
+        let (resp, url) = (answer.response, &answer.url);
         if !resp.is_success() {
             return Err(RegistryError::from_response(&resp, Purpose::Blob, url));
         }
@@ -458,7 +457,7 @@ impl BlobBytesOp {
                 what: "blob".to_string(),
             });
         }
-        Ok(resp.body)
+        Ok(Next::Done(resp.body))
     }
 }
 
@@ -466,46 +465,14 @@ impl Operation for BlobBytesOp {
     type Output = Vec<u8>;
 
     fn next(&mut self, client: &mut Client, now_ms: u64) -> Step<Vec<u8>> {
-        loop {
-            match &mut self.state {
-                BytesState::Start => {
-                    self.state = match self.start(client) {
-                        Ok(x) => BytesState::Running(Box::new(x)),
-                        Err(e) => BytesState::Done(Some(Err(e))),
-                    }
-                }
-                BytesState::Running(x) => match x.next(client, now_ms).pending() {
-                    Ok(step) => return step,
-                    Err(r) => {
-                        let url = x.final_url().clone();
-                        let out = r.and_then(|resp| self.verify(resp, &url));
-                        self.state = BytesState::Done(Some(out));
-                    }
-                },
-                BytesState::Done(done) => return Step::Done(super::take_done(done)),
-            }
-        }
+        self.state.step(&mut self.request, client, now_ms)
     }
 
     fn on_response(&mut self, client: &mut Client, response: Response, now_ms: u64) {
-        match &mut self.state {
-            BytesState::Running(x) => x.on_response(client, response, now_ms),
-            _ => {
-                self.state = BytesState::Done(Some(Err(RegistryError::state(
-                    "a response arrived with no request outstanding",
-                ))))
-            }
-        }
+        self.state.on_response(client, response, now_ms);
     }
 
     fn on_transport_error(&mut self, client: &mut Client, error: TransportError, now_ms: u64) {
-        match &mut self.state {
-            BytesState::Running(x) => x.on_transport_error(client, error, now_ms),
-            _ => {
-                self.state = BytesState::Done(Some(Err(RegistryError::state(
-                    "a transport error arrived with no request outstanding",
-                ))))
-            }
-        }
+        self.state.on_transport_error(client, error, now_ms);
     }
 }

@@ -10,9 +10,8 @@ use super::client::Client;
 use super::error::RegistryError;
 use super::exchange::Exchange;
 use super::http::{Expect, Method, Purpose, RateLimit, Response, TransportError};
-use super::manifest_fetch::{forward_response, forward_transport, registry_url, State};
-use super::url::Url;
-use super::{registry_and_repo, Operation, Step};
+use super::operation::{repository, Answer, Exchanges, Next, Repository, State};
+use super::{Operation, Step};
 use crate::digest::Digest;
 use crate::media_type;
 use crate::reference::Reference;
@@ -27,101 +26,97 @@ pub struct BlobHead {
     pub size: u64,
     /// `Content-Type` (essence), when sent.
     pub media_type: Option<String>,
-    /// Rate limit headers.
     pub rate_limit: Option<RateLimit>,
 }
 
 /// `HEAD /v2/<name>/blobs/<digest>`. Build with [`head_blob()`].
 #[derive(Debug)]
 pub struct BlobHeadOp {
-    registry: Result<(String, String), RegistryError>,
-    digest: Digest,
+    request: BlobHeadRequest,
     state: State<BlobHead>,
+}
+
+#[derive(Debug)]
+struct BlobHeadRequest {
+    repository: Result<Repository, RegistryError>,
+    digest: Digest,
 }
 
 /// HEADs the blob `digest` in the reference's repository (its tag/digest are ignored).
 pub fn head_blob(reference: &Reference, digest: &Digest) -> BlobHeadOp {
     BlobHeadOp {
-        registry: registry_and_repo(reference),
-        digest: digest.clone(),
+        request: BlobHeadRequest {
+            repository: Repository::of(reference),
+            digest: digest.clone(),
+        },
         state: State::Start,
     }
 }
 
-fn start(
-    registry: &Result<(String, String), RegistryError>,
-    digest: &Digest,
-    client: &Client,
-) -> Result<Exchange, RegistryError> {
-    let (registry, repo) = super::clone_repo(registry)?;
-    let url = registry_url(client, &registry, &format!("/v2/{repo}/blobs/{digest}"))?;
-    Ok(Exchange::new(
-        &registry,
-        &repo,
-        url,
-        Method::Head,
-        Purpose::Blob,
-        Expect::Full { max_len: 0 },
-        Vec::new(),
-    ))
-}
+impl Exchanges for BlobHeadRequest {
+    type Output = BlobHead;
 
-fn judge(
-    digest: &Digest,
-    resp: &Response,
-    url: &Url,
-    rate_limit: Option<RateLimit>,
-) -> Result<BlobHead, RegistryError> {
-    if !resp.is_success() {
-        return Err(RegistryError::from_response(resp, Purpose::Blob, url));
+    fn start(&mut self, client: &Client) -> Result<Exchange, RegistryError> {
+        let repo = repository(&self.repository)?;
+        let url = repo.url(client, &format!("blobs/{}", self.digest))?;
+        Ok(Exchange::new(
+            &repo.registry,
+            &repo.name,
+            url,
+            Method::Head,
+            Purpose::Blob,
+            Expect::Full { max_len: 0 },
+            Vec::new(),
+        ))
     }
-    if let Some(h) = resp.header("docker-content-digest") {
-        // Only a well-formed digest that differs is a contradiction worth failing on.
-        if let Ok(announced) = Digest::parse(h) {
-            if &announced != digest {
-                return Err(RegistryError::DigestMismatch {
-                    expected: digest.clone(),
-                    actual: announced,
-                    what: "Docker-Content-Digest of the blob".to_string(),
-                });
+
+    fn judge(&mut self, _: &mut Client, answer: Answer) -> Result<Next<BlobHead>, RegistryError> {
+        let (resp, url, digest) = (&answer.response, &answer.url, &self.digest);
+        if !resp.is_success() {
+            return Err(RegistryError::from_response(resp, Purpose::Blob, url));
+        }
+        if let Some(h) = resp.header("docker-content-digest") {
+            // Only a well-formed digest that differs is a contradiction worth failing on.
+            if let Ok(announced) = Digest::parse(h) {
+                if &announced != digest {
+                    return Err(RegistryError::DigestMismatch {
+                        expected: digest.clone(),
+                        actual: announced,
+                        what: "Docker-Content-Digest of the blob".to_string(),
+                    });
+                }
             }
         }
+        let size = resp
+            .content_length()
+            .ok_or_else(|| RegistryError::InvalidResponse {
+                reason: "HEAD of a blob without a usable Content-Length".to_string(),
+                url: url.redacted(),
+            })?;
+        Ok(Next::Done(BlobHead {
+            digest: digest.clone(),
+            size,
+            media_type: resp
+                .header("content-type")
+                .map(media_type::essence)
+                .filter(|s| !s.is_empty()),
+            rate_limit: answer.rate_limit,
+        }))
     }
-    let size = resp
-        .content_length()
-        .ok_or_else(|| RegistryError::InvalidResponse {
-            reason: "HEAD of a blob without a usable Content-Length".to_string(),
-            url: url.redacted(),
-        })?;
-    Ok(BlobHead {
-        digest: digest.clone(),
-        size,
-        media_type: resp
-            .header("content-type")
-            .map(media_type::essence)
-            .filter(|s| !s.is_empty()),
-        rate_limit,
-    })
 }
 
 impl Operation for BlobHeadOp {
     type Output = BlobHead;
 
     fn next(&mut self, client: &mut Client, now_ms: u64) -> Step<BlobHead> {
-        let (registry, digest) = (&self.registry, &self.digest);
-        self.state.step(
-            client,
-            now_ms,
-            |s| start(registry, digest, s),
-            |resp, rate_limit, url| judge(digest, &resp, url, rate_limit),
-        )
+        self.state.step(&mut self.request, client, now_ms)
     }
 
     fn on_response(&mut self, client: &mut Client, response: Response, now_ms: u64) {
-        forward_response(&mut self.state, client, response, now_ms);
+        self.state.on_response(client, response, now_ms);
     }
 
     fn on_transport_error(&mut self, client: &mut Client, error: TransportError, now_ms: u64) {
-        forward_transport(&mut self.state, client, error, now_ms);
+        self.state.on_transport_error(client, error, now_ms);
     }
 }

@@ -35,7 +35,6 @@ pub fn identity_token_credential(token: impl Into<SecretString>) -> Credential {
 pub struct Config {
     /// `User-Agent` sent with every request (browsers may drop it); empty = none.
     pub user_agent: String,
-    /// Retry knobs.
     pub retry: RetryPolicy,
     /// Backoff randomness.
     pub jitter: Jitter,
@@ -152,7 +151,6 @@ impl Client {
         }
     }
 
-    /// The configuration.
     pub fn config(&self) -> &Config {
         &self.config
     }

@@ -33,7 +33,6 @@ use std::fmt;
 pub struct StatusError {
     /// The stable code (table in [`super::error_body`]).
     pub code: &'static str,
-    /// HTTP status.
     pub status: u16,
     /// The registry's message, or a description of the status.
     pub message: String,
@@ -74,7 +73,6 @@ pub enum RegistryError {
     },
     /// `MANIFEST_TOO_LARGE`, `CONFIG_TOO_LARGE`, `BLOB_TOO_LARGE`, `RESPONSE_TOO_LARGE`: over the limit.
     TooLarge {
-        /// The code.
         code: &'static str,
         /// The limit in bytes.
         limit: u64,
@@ -86,10 +84,7 @@ pub enum RegistryError {
     /// `NO_MATCHING_PLATFORM`
     NoMatchingPlatform(SelectError),
     /// `CONFIG_INVALID`: the image config is not a JSON object.
-    ConfigInvalid {
-        /// Why.
-        reason: String,
-    },
+    ConfigInvalid { reason: String },
     /// `INVALID_RESPONSE`: the server answered something the protocol does not allow.
     InvalidResponse {
         /// What was wrong.
@@ -98,22 +93,15 @@ pub enum RegistryError {
         url: String,
     },
     /// `CHALLENGE_INVALID`: an unusable `WWW-Authenticate` header.
-    ChallengeInvalid {
-        /// Why.
-        reason: String,
-    },
+    ChallengeInvalid { reason: String },
     /// `INVALID_REFERENCE`: the reference cannot be pulled (no domain, no repository).
-    InvalidReference {
-        /// Why.
-        reason: String,
-    },
+    InvalidReference { reason: String },
     /// `NETWORK`: transport failures, after retries.
     Network {
         /// The driver's description of the last failure.
         message: String,
         /// The URL, without query.
         url: String,
-        /// Tries made.
         attempts: u32,
     },
     /// `CORS_LIKELY`: a browser refused to show the response.
@@ -127,15 +115,11 @@ pub enum RegistryError {
     RedirectLoop {
         /// Where it was going, without query.
         url: String,
-        /// Hops followed.
         hops: usize,
     },
     /// `INSECURE_CREDENTIALS_REFUSED`: credentials would go over plain http to a host that is
     /// neither loopback nor marked insecure.
-    InsecureCredentialsRefused {
-        /// The host.
-        host: String,
-    },
+    InsecureCredentialsRefused { host: String },
     /// `FOREIGN_PAGINATION`: a `Link: rel="next"` pointing to another origin.
     ForeignPagination {
         /// The registry's origin.
@@ -144,10 +128,7 @@ pub enum RegistryError {
         found: String,
     },
     /// `PAGINATION_LOOP`: a `next` link revisited a page or the page bound was hit.
-    PaginationLoop {
-        /// Pages fetched.
-        pages: u32,
-    },
+    PaginationLoop { pages: u32 },
     /// `INVALID_STATE`: the driver broke the protocol (e.g. a response with none outstanding).
     InvalidState {
         /// What happened.

@@ -109,7 +109,6 @@ impl Expect {
 /// "manual"`): the core does, deciding where credentials may go.
 #[derive(Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Request {
-    /// Method.
     pub method: Method,
     /// Absolute URL.
     pub url: String,
@@ -165,7 +164,6 @@ impl fmt::Debug for Request {
 /// A response as the driver received it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Response {
-    /// Status code.
     pub status: u16,
     /// Headers (any case; lookups ignore case; repeated headers may be separate entries).
     pub headers: Vec<(String, String)>,
@@ -239,7 +237,6 @@ pub enum TransportErrorKind {
 /// A failure below HTTP (no status).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TransportError {
-    /// Classification.
     pub kind: TransportErrorKind,
     /// The driver's description, as [`safe_transport_message`] leaves it.
     pub message: String,

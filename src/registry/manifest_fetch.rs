@@ -14,8 +14,8 @@ use super::client::Client;
 use super::error::RegistryError;
 use super::exchange::Exchange;
 use super::http::{Expect, Method, Purpose, RateLimit, Response, TransportError};
-use super::url::Url;
-use super::{registry_and_repo, Operation, Step};
+use super::operation::{repository, Answer, Exchanges, Next, Repository, State};
+use super::{Operation, Step};
 use crate::digest::Digest;
 use crate::manifest::{self, Manifest, ManifestError, MAX_MANIFEST_SIZE};
 use crate::media_type::{self, Kind};
@@ -35,12 +35,10 @@ pub struct FetchedManifest {
     pub digest: Digest,
     /// Its media type (the body's `mediaType`, else `Content-Type`, else inferred).
     pub media_type: String,
-    /// Size in bytes.
     pub size: u64,
     /// The raw bytes (what the digest is of).
     #[serde(skip)]
     pub bytes: Vec<u8>,
-    /// Parsed.
     pub manifest: Manifest,
     /// Rate limit headers of the response.
     pub rate_limit: Option<RateLimit>,
@@ -56,7 +54,6 @@ pub struct ManifestHead {
     pub media_type: Option<String>,
     /// `Content-Length`, when sent.
     pub size: Option<u64>,
-    /// Rate limit headers.
     pub rate_limit: Option<RateLimit>,
     /// Set when HEAD gave no digest (or was refused) and the manifest was fetched instead.
     #[serde(skip)]
@@ -87,23 +84,6 @@ impl Target {
     }
 }
 
-/// `<base>/v2/<repo>/<kind>/<tail>` on the registry's base URL.
-pub(crate) fn registry_url(
-    client: &Client,
-    registry: &str,
-    path: &str,
-) -> Result<Url, RegistryError> {
-    let base = client
-        .base_url(registry)
-        .ok_or_else(|| RegistryError::InvalidReference {
-            reason: format!("the endpoint configured for {registry} is not an http(s) URL"),
-        })?;
-    let s = format!("{}{path}", base.to_string().trim_end_matches('/'));
-    Url::parse(&s).ok_or_else(|| RegistryError::InvalidReference {
-        reason: format!("cannot build a URL for {registry}{path}"),
-    })
-}
-
 fn is_schema1(content_type: Option<&str>) -> bool {
     content_type
         .is_some_and(|ct| media_type::kind(&media_type::essence(ct)) == Some(Kind::Schema1Manifest))
@@ -116,95 +96,19 @@ fn schema1_error(content_type: &str) -> RegistryError {
     })
 }
 
-/// Internal state shared by the one-exchange ops: not started, exchanging, finished.
+/// What a manifest request asks for.
 #[derive(Debug)]
-pub(crate) enum State<T> {
-    Start,
-    Running(Box<Exchange>),
-    Done(Option<Result<T, RegistryError>>),
-}
-
-impl<T> State<T> {
-    /// One step of an operation made of one exchange: `start` builds it, its steps pass
-    /// through, `judge` turns its final response (with its rate limit and final URL) into the
-    /// result.
-    pub(crate) fn step(
-        &mut self,
-        client: &mut Client,
-        now_ms: u64,
-        start: impl FnOnce(&Client) -> Result<Exchange, RegistryError>,
-        judge: impl FnOnce(Response, Option<RateLimit>, &Url) -> Result<T, RegistryError>,
-    ) -> Step<T> {
-        if let State::Start = self {
-            *self = match start(client) {
-                Ok(x) => State::Running(Box::new(x)),
-                Err(e) => State::Done(Some(Err(e))),
-            };
-        }
-        if let State::Running(x) = self {
-            match x.next(client, now_ms).pending() {
-                Ok(step) => return step,
-                Err(r) => {
-                    let (rate_limit, url) = (x.rate_limit(), x.final_url().clone());
-                    *self = State::Done(Some(r.and_then(|resp| judge(resp, rate_limit, &url))));
-                }
-            }
-        }
-        match self {
-            State::Done(r) => Step::Done(super::take_done(r)),
-            _ => Step::Done(Err(RegistryError::state("operation state lost"))),
-        }
-    }
-}
-
-/// `GET` a manifest, verified. Build with [`manifest()`] or [`ManifestOp::by_digest`].
-#[derive(Debug)]
-pub struct ManifestOp {
-    registry: Result<(String, String), RegistryError>,
+struct ManifestRequest {
+    repository: Result<Repository, RegistryError>,
     target: Target,
+    /// The size an index descriptor gave: checked, and the most that is read.
     expected_size: Option<u64>,
-    state: State<FetchedManifest>,
 }
 
-/// Fetches the manifest a reference names: by digest when it has one, else by its tag
-/// (`latest` when none).
-pub fn manifest(reference: &Reference) -> ManifestOp {
-    ManifestOp {
-        registry: registry_and_repo(reference),
-        target: Target::of(reference),
-        expected_size: None,
-        state: State::Start,
-    }
-}
-
-impl ManifestOp {
-    /// Fetches `digest` from `registry`/`repository`; `size` (from a descriptor) is checked.
-    pub fn by_digest(
-        registry: &str,
-        repository: &str,
-        digest: Digest,
-        size: Option<u64>,
-    ) -> ManifestOp {
-        ManifestOp {
-            registry: Ok((registry.to_string(), repository.to_string())),
-            target: Target::Digest(digest),
-            expected_size: size,
-            state: State::Start,
-        }
-    }
-
-    /// Fetches `tag` from `registry`/`repository`.
-    pub fn by_tag(registry: &str, repository: &str, tag: &str) -> ManifestOp {
-        ManifestOp {
-            registry: Ok((registry.to_string(), repository.to_string())),
-            target: Target::Tag(tag.to_string()),
-            expected_size: None,
-            state: State::Start,
-        }
-    }
-
-    fn start(&self, client: &Client) -> Result<Exchange, RegistryError> {
-        let (registry, repo) = super::clone_repo(&self.registry)?;
+impl ManifestRequest {
+    /// The `GET` of the manifest (judged by [`ManifestRequest::verify`]) or its `HEAD`.
+    fn exchange(&self, client: &Client, method: Method) -> Result<Exchange, RegistryError> {
+        let repo = repository(&self.repository)?;
         if let Some(size) = self.expected_size.filter(|s| *s > MAX_MANIFEST_SIZE as u64) {
             return Err(RegistryError::TooLarge {
                 code: "MANIFEST_TOO_LARGE",
@@ -212,29 +116,33 @@ impl ManifestOp {
                 size: Some(size),
             });
         }
-        let url = registry_url(
-            client,
-            &registry,
-            &format!("/v2/{repo}/manifests/{}", self.target.as_path()),
-        )?;
-        let max_len = self.expected_size.map_or(MAX_MANIFEST_SIZE, |s| s as usize);
+        let url = repo.url(client, &format!("manifests/{}", self.target.as_path()))?;
+        let (purpose, max_len) = match method {
+            Method::Head => (Purpose::ManifestHead, 0),
+            _ => (
+                Purpose::Manifest,
+                self.expected_size.map_or(MAX_MANIFEST_SIZE, |s| s as usize),
+            ),
+        };
         Ok(Exchange::new(
-            &registry,
-            &repo,
+            &repo.registry,
+            &repo.name,
             url,
-            Method::Get,
-            Purpose::Manifest,
+            method,
+            purpose,
             Expect::Full { max_len },
             vec![("Accept".to_string(), ACCEPT_MANIFESTS.to_string())],
         ))
     }
 
-    fn verify(
-        &self,
-        resp: Response,
-        rate_limit: Option<RateLimit>,
-        url: &Url,
-    ) -> Result<FetchedManifest, RegistryError> {
+    /// The answer to the `GET`, verified and parsed.
+    fn verify(&self, answer: Answer) -> Result<FetchedManifest, RegistryError> {
+        let Answer {
+            response: resp,
+            rate_limit,
+            url,
+        } = answer;
+        let url = &url;
         if !resp.is_success() {
             return Err(RegistryError::from_response(&resp, Purpose::Manifest, url));
         }
@@ -318,117 +226,10 @@ impl ManifestOp {
             rate_limit,
         })
     }
-}
 
-impl Operation for ManifestOp {
-    type Output = FetchedManifest;
-
-    fn next(&mut self, client: &mut Client, now_ms: u64) -> Step<FetchedManifest> {
-        loop {
-            match &mut self.state {
-                State::Start => {
-                    self.state = match self.start(client) {
-                        Ok(x) => State::Running(Box::new(x)),
-                        Err(e) => State::Done(Some(Err(e))),
-                    };
-                }
-                State::Running(x) => match x.next(client, now_ms).pending() {
-                    Ok(step) => return step,
-                    Err(r) => {
-                        let (rl, url) = (x.rate_limit(), x.final_url().clone());
-                        let out = r.and_then(|resp| self.verify(resp, rl, &url));
-                        self.state = State::Done(Some(out));
-                    }
-                },
-                State::Done(r) => return Step::Done(super::take_done(r)),
-            }
-        }
-    }
-
-    fn on_response(&mut self, client: &mut Client, response: Response, now_ms: u64) {
-        forward_response(&mut self.state, client, response, now_ms);
-    }
-
-    fn on_transport_error(&mut self, client: &mut Client, error: TransportError, now_ms: u64) {
-        forward_transport(&mut self.state, client, error, now_ms);
-    }
-}
-
-pub(crate) fn forward_response<T>(
-    state: &mut State<T>,
-    client: &mut Client,
-    response: Response,
-    now_ms: u64,
-) {
-    match state {
-        State::Running(x) => x.on_response(client, response, now_ms),
-        _ => {
-            *state = State::Done(Some(Err(RegistryError::state(
-                "a response arrived with no request outstanding",
-            ))))
-        }
-    }
-}
-
-pub(crate) fn forward_transport<T>(
-    state: &mut State<T>,
-    client: &mut Client,
-    error: TransportError,
-    now_ms: u64,
-) {
-    match state {
-        State::Running(x) => x.on_transport_error(client, error, now_ms),
-        _ => {
-            *state = State::Done(Some(Err(RegistryError::state(
-                "a transport error arrived with no request outstanding",
-            ))))
-        }
-    }
-}
-
-/// `HEAD` a manifest: the digest a tag points to, without the body.
-#[derive(Debug)]
-pub struct HeadOp {
-    registry: Result<(String, String), RegistryError>,
-    target: Target,
-    state: State<ManifestHead>,
-    fallback: Option<ManifestOp>,
-    rate_limit: Option<RateLimit>,
-}
-
-/// HEADs the manifest a reference names. When the registry sends no `Docker-Content-Digest`
-/// for a tag (or refuses HEAD with 405), the manifest is fetched (verified) instead.
-pub fn head_manifest(reference: &Reference) -> HeadOp {
-    HeadOp {
-        registry: registry_and_repo(reference),
-        target: Target::of(reference),
-        state: State::Start,
-        fallback: None,
-        rate_limit: None,
-    }
-}
-
-impl HeadOp {
-    fn start(&self, client: &Client) -> Result<Exchange, RegistryError> {
-        let (registry, repo) = super::clone_repo(&self.registry)?;
-        let url = registry_url(
-            client,
-            &registry,
-            &format!("/v2/{repo}/manifests/{}", self.target.as_path()),
-        )?;
-        Ok(Exchange::new(
-            &registry,
-            &repo,
-            url,
-            Method::Head,
-            Purpose::ManifestHead,
-            Expect::Full { max_len: 0 },
-            vec![("Accept".to_string(), ACCEPT_MANIFESTS.to_string())],
-        ))
-    }
-
-    /// The result, or `Ok(None)` when the GET fallback is needed.
-    fn judge(&self, resp: &Response, url: &Url) -> Result<Option<ManifestHead>, RegistryError> {
+    /// What the answer to the `HEAD` says, or `Ok(None)` when only a `GET` can tell.
+    fn judge_head(&self, answer: &Answer) -> Result<Option<ManifestHead>, RegistryError> {
+        let (resp, url) = (&answer.response, &answer.url);
         if resp.status == 405 {
             return Ok(None);
         }
@@ -470,9 +271,163 @@ impl HeadOp {
                 .map(media_type::essence)
                 .filter(|s| !s.is_empty()),
             size: resp.content_length(),
-            rate_limit: self.rate_limit,
+            rate_limit: answer.rate_limit,
             fetched: None,
         }))
+    }
+}
+
+impl Exchanges for ManifestRequest {
+    type Output = FetchedManifest;
+
+    fn start(&mut self, client: &Client) -> Result<Exchange, RegistryError> {
+        self.exchange(client, Method::Get)
+    }
+
+    fn judge(
+        &mut self,
+        _: &mut Client,
+        answer: Answer,
+    ) -> Result<Next<FetchedManifest>, RegistryError> {
+        self.verify(answer).map(Next::Done)
+    }
+}
+
+/// `GET` a manifest, verified. Build with [`manifest()`] or [`ManifestOp::by_digest`].
+#[derive(Debug)]
+pub struct ManifestOp {
+    request: ManifestRequest,
+    state: State<FetchedManifest>,
+}
+
+/// Fetches the manifest a reference names: by digest when it has one, else by its tag
+/// (`latest` when none).
+pub fn manifest(reference: &Reference) -> ManifestOp {
+    ManifestOp::new(Repository::of(reference), Target::of(reference), None)
+}
+
+impl ManifestOp {
+    fn new(
+        repository: Result<Repository, RegistryError>,
+        target: Target,
+        expected_size: Option<u64>,
+    ) -> ManifestOp {
+        ManifestOp {
+            request: ManifestRequest {
+                repository,
+                target,
+                expected_size,
+            },
+            state: State::Start,
+        }
+    }
+
+    /// Fetches `digest` from `registry`/`repository`; `size` (from a descriptor) is checked.
+    pub fn by_digest(
+        registry: &str,
+        repository: &str,
+        digest: Digest,
+        size: Option<u64>,
+    ) -> ManifestOp {
+        let repository = Repository {
+            registry: registry.to_string(),
+            name: repository.to_string(),
+        };
+        ManifestOp::new(Ok(repository), Target::Digest(digest), size)
+    }
+
+    /// Fetches `tag` from `registry`/`repository`.
+    pub fn by_tag(registry: &str, repository: &str, tag: &str) -> ManifestOp {
+        let repository = Repository {
+            registry: registry.to_string(),
+            name: repository.to_string(),
+        };
+        ManifestOp::new(Ok(repository), Target::Tag(tag.to_string()), None)
+    }
+}
+
+impl Operation for ManifestOp {
+    type Output = FetchedManifest;
+
+    fn next(&mut self, client: &mut Client, now_ms: u64) -> Step<FetchedManifest> {
+        self.state.step(&mut self.request, client, now_ms)
+    }
+
+    fn on_response(&mut self, client: &mut Client, response: Response, now_ms: u64) {
+        self.state.on_response(client, response, now_ms);
+    }
+
+    fn on_transport_error(&mut self, client: &mut Client, error: TransportError, now_ms: u64) {
+        self.state.on_transport_error(client, error, now_ms);
+    }
+}
+
+/// A `HEAD`, then the `GET` when the `HEAD` could not tell the digest.
+#[derive(Debug)]
+struct HeadRequest {
+    request: ManifestRequest,
+    /// The `HEAD` was answered without a digest (or refused): the `GET` is running.
+    fetching: bool,
+    /// The `HEAD`'s rate limit, for a `GET` answer without one.
+    head_rate_limit: Option<RateLimit>,
+}
+
+impl Exchanges for HeadRequest {
+    type Output = ManifestHead;
+
+    fn start(&mut self, client: &Client) -> Result<Exchange, RegistryError> {
+        self.request.exchange(client, Method::Head)
+    }
+
+    fn judge(
+        &mut self,
+        client: &mut Client,
+        answer: Answer,
+    ) -> Result<Next<ManifestHead>, RegistryError> {
+        if self.fetching {
+            let m = self.request.verify(answer)?;
+            return Ok(Next::Done(ManifestHead {
+                digest: m.digest.clone(),
+                media_type: Some(m.media_type.clone()),
+                size: Some(m.size),
+                rate_limit: m.rate_limit.or(self.head_rate_limit),
+                fetched: Some(m),
+            }));
+        }
+        self.head_rate_limit = answer.rate_limit;
+        match self.request.judge_head(&answer)? {
+            Some(head) => Ok(Next::Done(head)),
+            None => {
+                self.fetching = true;
+                self.request
+                    .exchange(client, Method::Get)
+                    .map(|x| Next::Exchange(Box::new(x)))
+            }
+        }
+    }
+}
+
+/// `HEAD` a manifest: the digest a tag points to, without the body.
+#[derive(Debug)]
+pub struct HeadOp {
+    request: HeadRequest,
+    state: State<ManifestHead>,
+}
+
+/// HEADs the manifest a reference names. When the registry sends no `Docker-Content-Digest`
+/// for a tag (or refuses HEAD with 405), the manifest is fetched (verified) instead.
+pub fn head_manifest(reference: &Reference) -> HeadOp {
+    HeadOp {
+        request: HeadRequest {
+            request: ManifestRequest {
+                repository: Repository::of(reference),
+                target: Target::of(reference),
+                expected_size: None,
+            },
+            fetching: false,
+            head_rate_limit: None,
+        },
+        state: State::Start,
     }
 }
 
@@ -480,63 +435,14 @@ impl Operation for HeadOp {
     type Output = ManifestHead;
 
     fn next(&mut self, client: &mut Client, now_ms: u64) -> Step<ManifestHead> {
-        loop {
-            if let Some(get) = &mut self.fallback {
-                return match get.next(client, now_ms).pending() {
-                    Ok(step) => step,
-                    Err(r) => Step::Done(r.map(|m| ManifestHead {
-                        digest: m.digest.clone(),
-                        media_type: Some(m.media_type.clone()),
-                        size: Some(m.size),
-                        rate_limit: m.rate_limit.or(self.rate_limit),
-                        fetched: Some(m),
-                    })),
-                };
-            }
-            match &mut self.state {
-                State::Start => {
-                    self.state = match self.start(client) {
-                        Ok(x) => State::Running(Box::new(x)),
-                        Err(e) => State::Done(Some(Err(e))),
-                    };
-                }
-                State::Running(x) => match x.next(client, now_ms).pending() {
-                    Ok(step) => return step,
-                    Err(r) => {
-                        self.rate_limit = x.rate_limit();
-                        let url = x.final_url().clone();
-                        match r.and_then(|resp| self.judge(&resp, &url)) {
-                            Ok(Some(head)) => self.state = State::Done(Some(Ok(head))),
-                            Ok(None) => {
-                                let (registry, repo) =
-                                    super::clone_repo(&self.registry).unwrap_or_default();
-                                self.fallback = Some(ManifestOp {
-                                    registry: Ok((registry, repo)),
-                                    target: self.target.clone(),
-                                    expected_size: None,
-                                    state: State::Start,
-                                });
-                            }
-                            Err(e) => self.state = State::Done(Some(Err(e))),
-                        }
-                    }
-                },
-                State::Done(r) => return Step::Done(super::take_done(r)),
-            }
-        }
+        self.state.step(&mut self.request, client, now_ms)
     }
 
     fn on_response(&mut self, client: &mut Client, response: Response, now_ms: u64) {
-        match &mut self.fallback {
-            Some(get) => get.on_response(client, response, now_ms),
-            None => forward_response(&mut self.state, client, response, now_ms),
-        }
+        self.state.on_response(client, response, now_ms);
     }
 
     fn on_transport_error(&mut self, client: &mut Client, error: TransportError, now_ms: u64) {
-        match &mut self.fallback {
-            Some(get) => get.on_transport_error(client, error, now_ms),
-            None => forward_transport(&mut self.state, client, error, now_ms),
-        }
+        self.state.on_transport_error(client, error, now_ms);
     }
 }

@@ -17,7 +17,8 @@ use super::client::Client;
 use super::error::RegistryError;
 use super::http::{RateLimit, Response, TransportError};
 use super::manifest_fetch::{head_manifest, FetchedManifest, HeadOp, ManifestOp};
-use super::{registry_and_repo, Operation, Step};
+use super::operation::{not_outstanding, take_done, Repository};
+use super::{Operation, Step};
 use crate::digest::Digest;
 use crate::manifest::{Descriptor, ImageManifest, Manifest};
 use crate::platform::{format_all, Matcher, Platform};
@@ -35,11 +36,8 @@ pub const MAX_INDEX_DEPTH: usize = 4;
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IndexInfo {
-    /// Its digest.
     pub digest: Digest,
-    /// Its media type.
     pub media_type: String,
-    /// Its entries.
     pub manifests: Vec<Descriptor>,
 }
 
@@ -51,23 +49,17 @@ pub struct Resolution {
     pub reference: String,
     /// Digest of the top-level manifest or index (what the tag points to).
     pub digest: Digest,
-    /// Its media type.
     pub media_type: String,
-    /// Its size.
     pub size: u64,
     /// The index, if the top level is one.
     pub index: Option<IndexInfo>,
     /// The image manifest for the platform.
     pub manifest: ImageManifest,
-    /// Its digest.
     pub manifest_digest: Digest,
-    /// Its media type.
     pub manifest_media_type: String,
     /// The platform: the index entry's, else the config's.
     pub platform: Option<Platform>,
-    /// The image config.
     pub config: serde_json::Value,
-    /// Its digest.
     pub config_digest: Digest,
     /// The layers, base first.
     pub layers: Vec<Descriptor>,
@@ -83,8 +75,9 @@ pub struct Resolution {
     pub config_bytes: Vec<u8>,
 }
 
+/// Where a resolution is: which sub-operation runs (the `usize` is the index depth).
 #[derive(Debug)]
-enum Stage {
+enum State {
     Start,
     Head(Box<HeadOp>),
     Manifest(Box<ManifestOp>, usize),
@@ -97,7 +90,7 @@ enum Stage {
 pub struct ResolveOp {
     reference: Reference,
     matcher: Matcher,
-    stage: Stage,
+    state: State,
     explanation: Vec<String>,
     top: Option<(Digest, String, u64)>,
     index: Option<IndexInfo>,
@@ -112,7 +105,7 @@ pub fn resolve(reference: &Reference, matcher: Matcher) -> ResolveOp {
     ResolveOp {
         reference: reference.clone(),
         matcher,
-        stage: Stage::Start,
+        state: State::Start,
         explanation: Vec::new(),
         top: None,
         index: None,
@@ -157,27 +150,32 @@ fn platform_of_config(config: &serde_json::Value) -> Option<Platform> {
 }
 
 impl ResolveOp {
-    fn repo(&self) -> Result<(String, String), RegistryError> {
-        registry_and_repo(&self.reference)
+    fn repo(&self) -> Result<Repository, RegistryError> {
+        Repository::of(&self.reference)
     }
 
-    fn start(&mut self) -> Result<Stage, RegistryError> {
-        let (registry, repo) = self.repo()?;
+    fn start(&mut self) -> Result<State, RegistryError> {
+        let repo = self.repo()?;
         Ok(match self.reference.digest() {
             Some(d) => {
                 self.explanation
                     .push(format!("{} pins {d}: no tag lookup", self.reference));
-                Stage::Manifest(
-                    Box::new(ManifestOp::by_digest(&registry, &repo, d.clone(), None)),
+                State::Manifest(
+                    Box::new(ManifestOp::by_digest(
+                        &repo.registry,
+                        &repo.name,
+                        d.clone(),
+                        None,
+                    )),
                     0,
                 )
             }
-            None => Stage::Head(Box::new(head_manifest(&self.reference))),
+            None => State::Head(Box::new(head_manifest(&self.reference))),
         })
     }
 
-    fn after_head(&mut self, head: super::ManifestHead) -> Result<Stage, RegistryError> {
-        let (registry, repo) = self.repo()?;
+    fn after_head(&mut self, head: super::ManifestHead) -> Result<State, RegistryError> {
+        let repo = self.repo()?;
         let tag = self.reference.effective_tag().unwrap_or("latest");
         self.rate_limit = head.rate_limit.or(self.rate_limit);
         match head.fetched {
@@ -194,8 +192,13 @@ impl ResolveOp {
                 let mt = head.media_type.as_deref().unwrap_or("no Content-Type");
                 self.explanation
                     .push(format!("HEAD {tag} -> {} ({mt})", head.digest));
-                Ok(Stage::Manifest(
-                    Box::new(ManifestOp::by_digest(&registry, &repo, head.digest, None)),
+                Ok(State::Manifest(
+                    Box::new(ManifestOp::by_digest(
+                        &repo.registry,
+                        &repo.name,
+                        head.digest,
+                        None,
+                    )),
                     0,
                 ))
             }
@@ -207,8 +210,8 @@ impl ResolveOp {
         m: FetchedManifest,
         depth: usize,
         explain: bool,
-    ) -> Result<Stage, RegistryError> {
-        let (registry, repo) = self.repo()?;
+    ) -> Result<State, RegistryError> {
+        let repo = self.repo()?;
         self.rate_limit = m.rate_limit.or(self.rate_limit);
         if self.top.is_none() {
             self.top = Some((m.digest.clone(), m.media_type.clone(), m.size));
@@ -246,10 +249,10 @@ impl ResolveOp {
                 let Some(d) = sel.descriptor else {
                     return Err(RegistryError::state("selection without descriptor"));
                 };
-                Ok(Stage::Manifest(
+                Ok(State::Manifest(
                     Box::new(ManifestOp::by_digest(
-                        &registry,
-                        &repo,
+                        &repo.registry,
+                        &repo.name,
                         d.digest,
                         Some(d.size),
                     )),
@@ -279,8 +282,8 @@ impl ResolveOp {
                     ));
                     return self.finish(bytes, config.digest, false);
                 }
-                Ok(Stage::Config(Box::new(BlobBytesOp::new(
-                    Ok((registry, repo)),
+                Ok(State::Config(Box::new(BlobBytesOp::new(
+                    Ok(repo),
                     &config,
                     MAX_CONFIG_SIZE,
                     "CONFIG_TOO_LARGE",
@@ -294,7 +297,7 @@ impl ResolveOp {
         bytes: Vec<u8>,
         config_digest: Digest,
         fetched: bool,
-    ) -> Result<Stage, RegistryError> {
+    ) -> Result<State, RegistryError> {
         let config: serde_json::Value =
             crate::manifest::parse_value_bytes(&bytes).map_err(|e| {
                 RegistryError::ConfigInvalid {
@@ -339,7 +342,7 @@ impl ResolveOp {
         else {
             return Err(RegistryError::state("config before manifest"));
         };
-        Ok(Stage::Done(Some(Ok(Box::new(Resolution {
+        Ok(State::Done(Some(Ok(Box::new(Resolution {
             reference: self.reference.to_string(),
             digest,
             media_type,
@@ -360,10 +363,10 @@ impl ResolveOp {
     }
 
     fn active(&mut self) -> Option<&mut dyn OperationAny> {
-        match &mut self.stage {
-            Stage::Head(op) => Some(op.as_mut()),
-            Stage::Manifest(op, _) => Some(op.as_mut()),
-            Stage::Config(op) => Some(op.as_mut()),
+        match &mut self.state {
+            State::Head(op) => Some(op.as_mut()),
+            State::Manifest(op, _) => Some(op.as_mut()),
+            State::Config(op) => Some(op.as_mut()),
             _ => None,
         }
     }
@@ -389,62 +392,49 @@ impl Operation for ResolveOp {
 
     fn next(&mut self, client: &mut Client, now_ms: u64) -> Step<Resolution> {
         loop {
-            let next =
-                match &mut self.stage {
-                    Stage::Start => self.start(),
-                    Stage::Head(op) => match op.next(client, now_ms).pending() {
+            let next = match &mut self.state {
+                State::Start => self.start(),
+                State::Head(op) => match op.next(client, now_ms).pending() {
+                    Ok(step) => return step,
+                    Err(r) => r.and_then(|h| self.after_head(h)),
+                },
+                State::Manifest(op, depth) => {
+                    let depth = *depth;
+                    match op.next(client, now_ms).pending() {
                         Ok(step) => return step,
-                        Err(r) => r.and_then(|h| self.after_head(h)),
-                    },
-                    Stage::Manifest(op, depth) => {
-                        let depth = *depth;
-                        match op.next(client, now_ms).pending() {
-                            Ok(step) => return step,
-                            Err(r) => r.and_then(|m| self.after_manifest(m, depth, true)),
+                        Err(r) => r.and_then(|m| self.after_manifest(m, depth, true)),
+                    }
+                }
+                State::Config(op) => match op.next(client, now_ms).pending() {
+                    Ok(step) => return step,
+                    Err(r) => {
+                        let digest = self
+                            .image
+                            .as_ref()
+                            .map(|(_, _, m, _)| m.config.digest.clone());
+                        match digest {
+                            Some(d) => r.and_then(|bytes| self.finish(bytes, d, true)),
+                            None => Err(RegistryError::state("config without manifest")),
                         }
                     }
-                    Stage::Config(op) => match op.next(client, now_ms).pending() {
-                        Ok(step) => return step,
-                        Err(r) => {
-                            let digest = self
-                                .image
-                                .as_ref()
-                                .map(|(_, _, m, _)| m.config.digest.clone());
-                            match digest {
-                                Some(d) => r.and_then(|bytes| self.finish(bytes, d, true)),
-                                None => Err(RegistryError::state("config without manifest")),
-                            }
-                        }
-                    },
-                    Stage::Done(r) => {
-                        return Step::Done(r.take().map(|r| r.map(|b| *b)).unwrap_or_else(|| {
-                            Err(RegistryError::state("next() called after Done"))
-                        }))
-                    }
-                };
-            self.stage = next.unwrap_or_else(|e| Stage::Done(Some(Err(e))));
+                },
+                State::Done(r) => return Step::Done(take_done(r).map(|b| *b)),
+            };
+            self.state = next.unwrap_or_else(|e| State::Done(Some(Err(e))));
         }
     }
 
     fn on_response(&mut self, client: &mut Client, response: Response, now_ms: u64) {
         match self.active() {
             Some(op) => op.response(client, response, now_ms),
-            None => {
-                self.stage = Stage::Done(Some(Err(RegistryError::state(
-                    "a response arrived with no request outstanding",
-                ))))
-            }
+            None => self.state = State::Done(Some(Err(not_outstanding("a response")))),
         }
     }
 
     fn on_transport_error(&mut self, client: &mut Client, error: TransportError, now_ms: u64) {
         match self.active() {
             Some(op) => op.transport_error(client, error, now_ms),
-            None => {
-                self.stage = Stage::Done(Some(Err(RegistryError::state(
-                    "a transport error arrived with no request outstanding",
-                ))))
-            }
+            None => self.state = State::Done(Some(Err(not_outstanding("a transport error")))),
         }
     }
 }

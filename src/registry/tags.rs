@@ -1,21 +1,17 @@
-//! The two small operations: the ping (`GET /v2/`: API version and how to authenticate) and
-//! the tag listing (`GET /v2/<name>/tags/list?n=`, following `Link: <...>; rel="next"`).
+//! The tag listing: `GET /v2/<name>/tags/list?n=`, following `Link: <...>; rel="next"`.
 //!
 //! Pagination stays on the registry's origin: a `next` link to another origin is
 //! `FOREIGN_PAGINATION` unless [`TagsOp::allow_foreign_origin`] (then it is followed without
 //! credentials). A link seen twice, or more than [`DEFAULT_MAX_PAGES`] pages, is
 //! `PAGINATION_LOOP`. Each page is also reported as [`Event::TagsPage`].
 
-use super::client::{Client, LearnedAuth};
+use super::client::Client;
 use super::error::RegistryError;
 use super::exchange::Exchange;
-use super::http::{
-    next_link, Expect, Method, Purpose, RateLimit, Response, TransportError, ERROR_BODY_MAX,
-};
-use super::manifest_fetch::registry_url;
-use super::token::read_challenge;
+use super::http::{next_link, Expect, Method, Purpose, Response, TransportError};
+use super::operation::{repository, Answer, Exchanges, Next, Repository, State};
 use super::url::Url;
-use super::{registry_and_repo, Event, Operation, Step};
+use super::{Event, Operation, Step};
 use crate::reference::Reference;
 use std::collections::VecDeque;
 
@@ -25,140 +21,6 @@ pub const MAX_TAGS_PAGE: usize = 4 * 1024 * 1024;
 /// Pages followed at most by default.
 pub const DEFAULT_MAX_PAGES: u32 = 1000;
 
-/// What `GET /v2/` said.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PingResult {
-    /// 200 (open) or 401 (authentication required).
-    pub status: u16,
-    /// `Docker-Distribution-API-Version`, e.g. `registry/2.0`.
-    pub api_version: Option<String>,
-    /// `bearer` or `basic` when authentication is required.
-    pub auth_scheme: Option<String>,
-    /// The Bearer realm.
-    pub realm: Option<String>,
-    /// The Bearer service.
-    pub service: Option<String>,
-    /// Rate limit headers.
-    pub rate_limit: Option<RateLimit>,
-}
-
-/// `GET /v2/`. Build with [`ping()`].
-#[derive(Debug)]
-pub struct PingOp {
-    registry: String,
-    exchange: Option<Exchange>,
-    done: bool,
-}
-
-/// Pings a registry (a reference domain: `docker.io`, `127.0.0.1:5000`). A 401 is an answer,
-/// not an error: its challenge is recorded in the client, saving later requests a round trip.
-pub fn ping(registry: &str) -> PingOp {
-    PingOp {
-        registry: registry.to_string(),
-        exchange: None,
-        done: false,
-    }
-}
-
-impl PingOp {
-    fn judge(
-        &self,
-        client: &mut Client,
-        resp: Response,
-        url: &Url,
-        rate_limit: Option<RateLimit>,
-    ) -> Result<PingResult, RegistryError> {
-        let mut out = PingResult {
-            status: resp.status,
-            api_version: resp
-                .header("docker-distribution-api-version")
-                .map(str::to_string),
-            auth_scheme: None,
-            realm: None,
-            service: None,
-            rate_limit,
-        };
-        match resp.status {
-            200..=299 => Ok(out),
-            401 => {
-                let own = client.base_url(&self.registry).map(|b| b.origin());
-                if own.as_deref() != Some(url.origin().as_str()) {
-                    // A challenge from where a redirect led is not the registry's to teach.
-                    return Err(RegistryError::from_response(&resp, Purpose::Ping, url));
-                }
-                let info = read_challenge(&resp.header_all("www-authenticate"))?;
-                match &info.auth {
-                    LearnedAuth::Bearer { realm, service } => {
-                        out.auth_scheme = Some("bearer".to_string());
-                        out.realm = Some(realm.to_string());
-                        out.service = service.clone();
-                    }
-                    LearnedAuth::Basic => out.auth_scheme = Some("basic".to_string()),
-                }
-                client.learn_auth(&self.registry, info.auth);
-                Ok(out)
-            }
-            _ => Err(RegistryError::from_response(&resp, Purpose::Ping, url)),
-        }
-    }
-}
-
-impl Operation for PingOp {
-    type Output = PingResult;
-
-    fn next(&mut self, client: &mut Client, now_ms: u64) -> Step<PingResult> {
-        if self.done {
-            return Step::Done(Err(RegistryError::state("next() called after Done")));
-        }
-        if self.exchange.is_none() {
-            match registry_url(client, &self.registry, "/v2/") {
-                Ok(url) => {
-                    let x = Exchange::new(
-                        &self.registry,
-                        "",
-                        url,
-                        Method::Get,
-                        Purpose::Ping,
-                        Expect::Full {
-                            max_len: ERROR_BODY_MAX,
-                        },
-                        Vec::new(),
-                    );
-                    self.exchange = Some(x.without_auth());
-                }
-                Err(e) => {
-                    self.done = true;
-                    return Step::Done(Err(e));
-                }
-            }
-        }
-        let Some(x) = &mut self.exchange else {
-            return Step::Done(Err(RegistryError::state("no exchange")));
-        };
-        match x.next(client, now_ms).pending() {
-            Ok(step) => step,
-            Err(r) => {
-                self.done = true;
-                let (url, rl) = (x.final_url().clone(), x.rate_limit());
-                Step::Done(r.and_then(|resp| self.judge(client, resp, &url, rl)))
-            }
-        }
-    }
-
-    fn on_response(&mut self, client: &mut Client, response: Response, now_ms: u64) {
-        if let Some(x) = &mut self.exchange {
-            x.on_response(client, response, now_ms);
-        }
-    }
-
-    fn on_transport_error(&mut self, client: &mut Client, error: TransportError, now_ms: u64) {
-        if let Some(x) = &mut self.exchange {
-            x.on_transport_error(client, error, now_ms);
-        }
-    }
-}
-
 /// All tags of a repository.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -167,64 +29,74 @@ pub struct TagList {
     pub name: String,
     /// Every tag, in the order the pages gave them.
     pub tags: Vec<String>,
-    /// Pages fetched.
     pub pages: u32,
 }
 
 /// The tag listing. Build with [`tags()`].
 #[derive(Debug)]
 pub struct TagsOp {
-    registry: Result<(String, String), RegistryError>,
+    request: TagsRequest,
+    state: State<TagList>,
+}
+
+#[derive(Debug)]
+struct TagsRequest {
+    repository: Result<Repository, RegistryError>,
     page_size: Option<u32>,
     allow_foreign: bool,
     max_pages: u32,
-    exchange: Option<Exchange>,
+    /// The registry's origin, where `next` links must stay unless `allow_foreign`.
     origin: Option<String>,
+    /// Every page URL asked for (a link back to one is a loop).
     seen: Vec<String>,
+    /// The tags so far.
     list: TagList,
+    /// A [`Event::TagsPage`] per page, reported before the next request (or the result).
     events: VecDeque<Event>,
-    done: Option<Option<Result<TagList, RegistryError>>>,
 }
 
 /// Lists the tags of the reference's repository (its tag/digest are ignored), `page_size`
 /// per page (`?n=`; `None` lets the registry choose).
 pub fn tags(reference: &Reference, page_size: Option<u32>) -> TagsOp {
     TagsOp {
-        registry: registry_and_repo(reference),
-        page_size,
-        allow_foreign: false,
-        max_pages: DEFAULT_MAX_PAGES,
-        exchange: None,
-        origin: None,
-        seen: Vec::new(),
-        list: TagList {
-            name: reference.path().to_string(),
-            tags: Vec::new(),
-            pages: 0,
+        request: TagsRequest {
+            repository: Repository::of(reference),
+            page_size,
+            allow_foreign: false,
+            max_pages: DEFAULT_MAX_PAGES,
+            origin: None,
+            seen: Vec::new(),
+            list: TagList {
+                name: reference.path().to_string(),
+                tags: Vec::new(),
+                pages: 0,
+            },
+            events: VecDeque::new(),
         },
-        events: VecDeque::new(),
-        done: None,
+        state: State::Start,
     }
 }
 
 impl TagsOp {
     /// Follow `next` links to other origins too (without credentials).
     pub fn allow_foreign_origin(mut self) -> TagsOp {
-        self.allow_foreign = true;
+        self.request.allow_foreign = true;
         self
     }
 
     /// Stop with `PAGINATION_LOOP` after this many pages.
     pub fn max_pages(mut self, n: u32) -> TagsOp {
-        self.max_pages = n;
+        self.request.max_pages = n;
         self
     }
+}
 
+impl TagsRequest {
     fn exchange_for(&self, url: Url) -> Result<Exchange, RegistryError> {
-        let (registry, repo) = super::clone_repo(&self.registry)?;
+        let repo = repository(&self.repository)?;
         Ok(Exchange::new(
-            &registry,
-            &repo,
+            &repo.registry,
+            &repo.name,
             url,
             Method::Get,
             Purpose::Tags,
@@ -234,10 +106,14 @@ impl TagsOp {
             Vec::new(),
         ))
     }
+}
 
-    fn first(&mut self, client: &Client) -> Result<Exchange, RegistryError> {
-        let (registry, repo) = super::clone_repo(&self.registry)?;
-        let mut url = registry_url(client, &registry, &format!("/v2/{repo}/tags/list"))?;
+impl Exchanges for TagsRequest {
+    type Output = TagList;
+
+    fn start(&mut self, client: &Client) -> Result<Exchange, RegistryError> {
+        let repo = repository(&self.repository)?;
+        let mut url = repo.url(client, "tags/list")?;
         self.origin = Some(url.origin());
         if let Some(n) = self.page_size {
             url = url.with_query(&[("n", &n.to_string())]);
@@ -246,8 +122,9 @@ impl TagsOp {
         self.exchange_for(url)
     }
 
-    /// Takes a page in; the next page's exchange, or `None` when done.
-    fn page(&mut self, resp: Response, url: &Url) -> Result<Option<Exchange>, RegistryError> {
+    /// Takes a page in: the next page's exchange, or the whole list after the last.
+    fn judge(&mut self, _: &mut Client, answer: Answer) -> Result<Next<TagList>, RegistryError> {
+        let (resp, url) = (answer.response, &answer.url);
         if !resp.is_success() {
             return Err(RegistryError::from_response(&resp, Purpose::Tags, url));
         }
@@ -289,7 +166,12 @@ impl TagsOp {
             tags,
         });
         let Some(link) = next_link(&resp) else {
-            return Ok(None);
+            let empty = TagList {
+                name: String::new(),
+                tags: Vec::new(),
+                pages: 0,
+            };
+            return Ok(Next::Done(std::mem::replace(&mut self.list, empty)));
         };
         let next = url
             .join(&link)
@@ -310,7 +192,11 @@ impl TagsOp {
             });
         }
         self.seen.push(next.to_string());
-        self.exchange_for(next).map(Some)
+        self.exchange_for(next).map(|x| Next::Exchange(Box::new(x)))
+    }
+
+    fn take_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
     }
 }
 
@@ -318,52 +204,14 @@ impl Operation for TagsOp {
     type Output = TagList;
 
     fn next(&mut self, client: &mut Client, now_ms: u64) -> Step<TagList> {
-        loop {
-            if let Some(e) = self.events.pop_front() {
-                return Step::Event(e);
-            }
-            if let Some(done) = &mut self.done {
-                return Step::Done(super::take_done(done));
-            }
-            let Some(x) = &mut self.exchange else {
-                match self.first(client) {
-                    Ok(x) => self.exchange = Some(x),
-                    Err(e) => self.done = Some(Some(Err(e))),
-                }
-                continue;
-            };
-            match x.next(client, now_ms).pending() {
-                Ok(step) => return step,
-                Err(r) => {
-                    let url = x.final_url().clone();
-                    match r.and_then(|resp| self.page(resp, &url)) {
-                        Ok(Some(next)) => self.exchange = Some(next),
-                        Ok(None) => {
-                            self.done = Some(Some(Ok(std::mem::replace(
-                                &mut self.list,
-                                TagList {
-                                    name: String::new(),
-                                    tags: Vec::new(),
-                                    pages: 0,
-                                },
-                            ))))
-                        }
-                        Err(e) => self.done = Some(Some(Err(e))),
-                    }
-                }
-            }
-        }
+        self.state.step(&mut self.request, client, now_ms)
     }
 
     fn on_response(&mut self, client: &mut Client, response: Response, now_ms: u64) {
-        if let Some(x) = &mut self.exchange {
-            x.on_response(client, response, now_ms);
-        }
+        self.state.on_response(client, response, now_ms);
     }
 
     fn on_transport_error(&mut self, client: &mut Client, error: TransportError, now_ms: u64) {
-        if let Some(x) = &mut self.exchange {
-            x.on_transport_error(client, error, now_ms);
-        }
+        self.state.on_transport_error(client, error, now_ms);
     }
 }

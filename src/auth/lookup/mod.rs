@@ -481,7 +481,6 @@ pub enum ProviderStatus {
     Failed {
         /// Stable code.
         code: String,
-        /// Why.
         message: String,
     },
     /// Had to run but was not answered.

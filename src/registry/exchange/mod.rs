@@ -36,8 +36,10 @@ enum Sent {
     Bearer(String),
 }
 
+/// Where an exchange is: ready to send the main request, about to ask the realm for a token,
+/// waiting for the answer to either, or finished.
 #[derive(Debug)]
-enum Phase {
+enum State {
     Ready,
     Token(TokenFetch),
     AwaitMain(Sent),
@@ -48,26 +50,48 @@ enum Phase {
 /// A request to a registry with auth, retries and redirects handled.
 #[derive(Debug)]
 pub struct Exchange {
+    /// The registry (a reference's domain) the request is for.
     registry: String,
+    /// The origin of the registry's base URL, set on the first step: the only origin its
+    /// credentials and tokens are sent to.
     registry_origin: Option<String>,
+    /// `<registry>/<repository>`: where the client remembers which credential worked.
     pref_key: String,
+    /// The URL first asked for. A retry starts here again; a redirect back here is a loop.
     target: Url,
+    /// The URL of the current hop (`target`, or where redirects led).
+    url: Url,
     method: Method,
     purpose: Purpose,
     expect: Expect,
+    /// Headers the operation adds (`Accept`, `Range`).
     headers: Vec<(String, String)>,
+    /// False for the ping: a 401 is then an answer, not a challenge to meet.
     handle_auth: bool,
+    /// The token scopes asked for: pull on the repository, plus what challenges added.
     scopes: Vec<String>,
+    /// The credentials to try, in the keyring's order (`None`: anonymous); read from the
+    /// client on the first step, so that credentials set after construction count.
     slots: Option<Vec<Option<Credential>>>,
+    /// The one in use (starts at the one that last worked for `pref_key`).
     slot: usize,
+    /// An `insufficient_scope` challenge already widened the scopes for this credential:
+    /// the next refusal moves on rather than asking again.
     escalated: bool,
+    /// The token just fetched, under its cache key: used for the next send whatever the cache
+    /// did with it. The cache refuses a token that is no `b64token`; without this the request
+    /// would fetch it again and again instead of failing with `INVALID_RESPONSE`.
     fresh: Option<(String, SecretString)>,
-    url: Url,
+    /// Redirects followed in this attempt (a loop or too many ends it).
     hops: Vec<String>,
+    /// Attempts that failed with a retryable error so far.
     failures: u32,
-    phase: Phase,
+    state: State,
+    /// A back-off to report as [`Step::Wait`] before anything else.
     wait: Option<(u64, String)>,
+    /// Events to report before anything else.
     events: VecDeque<Event>,
+    /// The last `RateLimit-*` values the registry sent.
     rate_limit: Option<super::http::RateLimit>,
 }
 
@@ -104,7 +128,7 @@ impl Exchange {
             url,
             hops: Vec::new(),
             failures: 0,
-            phase: Phase::Ready,
+            state: State::Ready,
             wait: None,
             events: VecDeque::new(),
             rate_limit: None,
@@ -128,7 +152,7 @@ impl Exchange {
     }
 
     fn finish(&mut self, r: Result<Response, RegistryError>) {
-        self.phase = Phase::Finished(Some(r));
+        self.state = State::Finished(Some(r));
     }
 
     fn cred(&self) -> Option<&Credential> {
@@ -238,7 +262,7 @@ impl Exchange {
                         }
                         None => {
                             let mode = token_mode(self.cred());
-                            self.phase = Phase::Token(TokenFetch {
+                            self.state = State::Token(TokenFetch {
                                 url: realm.clone(),
                                 realm,
                                 service,
@@ -261,7 +285,7 @@ impl Exchange {
             }
         }
         let req = self.request(headers);
-        self.phase = Phase::AwaitMain(sent);
+        self.state = State::AwaitMain(sent);
         Some(Step::Send(req))
     }
 
@@ -269,7 +293,7 @@ impl Exchange {
         self.slot += 1;
         self.escalated = false;
         if self.slot < self.slot_count() {
-            self.phase = Phase::Ready;
+            self.state = State::Ready;
             return;
         }
         let n = self
@@ -292,7 +316,7 @@ impl Exchange {
         reason: String,
         retry_after: Option<u64>,
         fail: RegistryError,
-        resume: Phase,
+        resume: State,
     ) {
         self.failures += 1;
         let policy = client.config().retry.clone();
@@ -313,7 +337,7 @@ impl Exchange {
         self.wait = Some((wait_ms, reason));
         self.url = self.target.clone();
         self.hops.clear();
-        self.phase = resume;
+        self.state = resume;
     }
 
     /// Where a redirect goes, or `None` after finishing with the reason it may not be followed.
@@ -366,7 +390,7 @@ impl Exchange {
                 });
                 self.hops.push(next.to_string());
                 self.url = next;
-                self.phase = Phase::Ready;
+                self.state = State::Ready;
             }
             401 if self.handle_auth && at_registry => self.on_unauthorized(sent, resp, client),
             403 if self.handle_auth
@@ -390,7 +414,7 @@ impl Exchange {
                     format!("HTTP {s} from {}", self.url.host()),
                     retry_after,
                     fail,
-                    Phase::Ready,
+                    State::Ready,
                 );
             }
             _ => {
@@ -426,19 +450,19 @@ impl Exchange {
                 if info.insufficient_scope && !self.escalated && merged != self.scopes {
                     self.escalated = true;
                     self.scopes = merged;
-                    self.phase = Phase::Ready;
+                    self.state = State::Ready;
                 } else {
                     self.next_slot_or_fail(&resp, self.purpose, &url);
                 }
             }
             (LearnedAuth::Bearer { .. }, _) => {
                 self.scopes = merge_scopes(&self.scopes, &info.scopes);
-                self.phase = Phase::Ready;
+                self.state = State::Ready;
             }
             (LearnedAuth::Basic, Sent::Basic) => self.next_slot_or_fail(&resp, self.purpose, &url),
             (LearnedAuth::Basic, _) => {
                 if self.cred().is_some() {
-                    self.phase = Phase::Ready;
+                    self.state = State::Ready;
                 } else {
                     self.next_slot_or_fail(&resp, self.purpose, &url);
                 }
@@ -459,23 +483,23 @@ impl Operation for Exchange {
             if let Some((ms, reason)) = self.wait.take() {
                 return Step::Wait { ms, reason };
             }
-            match std::mem::replace(&mut self.phase, Phase::Finished(None)) {
-                Phase::Ready => {
+            match std::mem::replace(&mut self.state, State::Finished(None)) {
+                State::Ready => {
                     if let Some(step) = self.send_main(client, now_ms) {
                         return step;
                     }
                 }
-                Phase::Token(tf) => {
+                State::Token(tf) => {
                     if let Some(step) = self.send_token(tf, client) {
                         return step;
                     }
                 }
-                Phase::AwaitMain(_) | Phase::AwaitToken(_) => {
+                State::AwaitMain(_) | State::AwaitToken(_) => {
                     self.finish(Err(RegistryError::state(
                         "next() called while a response is outstanding",
                     )));
                 }
-                Phase::Finished(r) => {
+                State::Finished(r) => {
                     return Step::Done(
                         r.unwrap_or_else(|| Err(RegistryError::state("next() called after Done"))),
                     )
@@ -485,9 +509,9 @@ impl Operation for Exchange {
     }
 
     fn on_response(&mut self, client: &mut Client, response: Response, now_ms: u64) {
-        match std::mem::replace(&mut self.phase, Phase::Finished(None)) {
-            Phase::AwaitMain(sent) => self.on_main(sent, response, client, now_ms),
-            Phase::AwaitToken(tf) => self.on_token(tf, response, client, now_ms),
+        match std::mem::replace(&mut self.state, State::Finished(None)) {
+            State::AwaitMain(sent) => self.on_main(sent, response, client, now_ms),
+            State::AwaitToken(tf) => self.on_token(tf, response, client, now_ms),
             _ => self.finish(Err(RegistryError::state(
                 "a response arrived with no request outstanding",
             ))),
@@ -500,16 +524,16 @@ impl Operation for Exchange {
             TransportErrorKind::Network | TransportErrorKind::Timeout
         );
         let reason = format!("network error: {}", error.safe_message());
-        match std::mem::replace(&mut self.phase, Phase::Finished(None)) {
-            Phase::AwaitMain(_) => {
+        match std::mem::replace(&mut self.state, State::Finished(None)) {
+            State::AwaitMain(_) => {
                 let fail = RegistryError::from_transport(&error, &self.url, self.failures + 1);
                 if retryable && self.method.is_idempotent() {
-                    self.retry_or_fail(client, reason, None, fail, Phase::Ready);
+                    self.retry_or_fail(client, reason, None, fail, State::Ready);
                 } else {
                     self.finish(Err(fail));
                 }
             }
-            Phase::AwaitToken(mut tf) => {
+            State::AwaitToken(mut tf) => {
                 let fail = RegistryError::from_transport(&error, &tf.url, self.failures + 1);
                 let post = tf.mode == TokenMode::OAuthRefresh
                     && self.cred().is_some()
@@ -517,7 +541,7 @@ impl Operation for Exchange {
                 if retryable && !post {
                     tf.url = tf.realm.clone();
                     tf.hops.clear();
-                    self.retry_or_fail(client, reason, None, fail, Phase::Token(tf));
+                    self.retry_or_fail(client, reason, None, fail, State::Token(tf));
                 } else {
                     self.finish(Err(fail));
                 }

@@ -3,7 +3,7 @@
 //! fallback), following the realm's redirects (credentials stay on the realm's origin), and
 //! reading the answer into the client's token cache.
 
-use super::{Exchange, Phase};
+use super::{Exchange, State};
 use crate::registry::client::Client;
 use crate::registry::error::RegistryError;
 use crate::registry::http::{Purpose, Response};
@@ -47,7 +47,7 @@ impl Exchange {
             mode,
             &client.config().user_agent,
         );
-        self.phase = Phase::AwaitToken(tf);
+        self.state = State::AwaitToken(tf);
         Some(Step::Send(req))
     }
 
@@ -66,7 +66,7 @@ impl Exchange {
                 Ok((token, expires_in)) => {
                     client.cache_token(tf.key.clone(), token.clone(), now_ms, expires_in);
                     self.fresh = Some((tf.key, token));
-                    self.phase = Phase::Ready;
+                    self.state = State::Ready;
                 }
                 Err(reason) => self.finish(Err(RegistryError::InvalidResponse {
                     reason,
@@ -87,14 +87,14 @@ impl Exchange {
                 });
                 tf.hops.push(next.to_string());
                 tf.url = next;
-                self.phase = Phase::Token(tf);
+                self.state = State::Token(tf);
             }
             400 | 401 | 404 | 405 if oauth && !tf.fell_back => {
                 tf.fell_back = true;
                 tf.mode = TokenMode::Basic;
                 tf.url = tf.realm.clone();
                 tf.hops.clear();
-                self.phase = Phase::Token(tf);
+                self.state = State::Token(tf);
             }
             401 | 403 => {
                 let url = tf.url.clone();
@@ -108,7 +108,7 @@ impl Exchange {
                 let reason = format!("HTTP {s} from token server {}", tf.url.host());
                 tf.url = tf.realm.clone();
                 tf.hops.clear();
-                self.retry_or_fail(client, reason, retry_after, fail, Phase::Token(tf));
+                self.retry_or_fail(client, reason, retry_after, fail, State::Token(tf));
             }
             _ => {
                 let e = RegistryError::from_response(&resp, Purpose::Token, &tf.url);
