@@ -13,6 +13,27 @@ export { PullspecError };
 // which throws the full error.
 
 const SLOTS = 16; // u32 per parsed reference
+/**
+ * Where each value sits among a result's SLOTS: the table `slot` in src/js/reference.rs (a Node
+ * test checks they agree). Ranges are (start, end) in the input; failure texts (start, length)
+ * in the text buffer.
+ */
+export const SLOT = Object.freeze({
+  STATUS: 0, // 0 valid, 1 invalid, 2 not UTF-8
+  DOMAIN_KIND: 1, // 0 in the input, 1 Docker Hub, 2 none
+  DOMAIN: 2,
+  LIBRARY: 4, // 1: "library/" goes before the path
+  PATH: 5,
+  HAS_TAG: 7,
+  TAG: 8,
+  HAS_DIGEST: 10,
+  DIGEST: 11,
+  FAMILIAR: 13,
+  OFFSET: 1, // invalid: the error's offset, 0xffffffff for none
+  CODE: 2,
+  MESSAGE: 4,
+});
+const { STATUS, DOMAIN_KIND, DOMAIN, LIBRARY, PATH, HAS_TAG, TAG, HAS_DIGEST, DIGEST, FAMILIAR, OFFSET, CODE, MESSAGE } = SLOT;
 const encoder = new TextEncoder();
 let inPtr = 0, lenPtr = 0, outPtr = 0, inCap = 0, countCap = 0;
 // Views of wasm memory. When memory grows, old views detach (length 0): views() renews them.
@@ -58,12 +79,12 @@ const textAt = (base, start, length) => decoder.decode(u8.subarray(base + start,
  * the errors `parseReferences` returns as values, where a stack would only point here.
  */
 function failure(input, o, withStack = true) {
-  if (u32[o] !== 1) return null;
+  if (u32[o + STATUS] !== 1) return null;
   const base = gen.ref_text_ptr();
-  const offset = u32[o + 1];
-  const fields = { code: textAt(base, u32[o + 2], u32[o + 3]) };
+  const offset = u32[o + OFFSET];
+  const fields = { code: textAt(base, u32[o + CODE], u32[o + CODE + 1]) };
   if (offset !== 0xffffffff) fields.offset = offset; // ASCII input: byte offset == string index
-  const message = textAt(base, u32[o + 4], u32[o + 5]);
+  const message = textAt(base, u32[o + MESSAGE], u32[o + MESSAGE + 1]);
   if (withStack) return new PullspecError(message, fields);
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
@@ -75,12 +96,12 @@ function failure(input, o, withStack = true) {
 }
 
 function build(input, o) {
-  const kind = u32[o + 1];
-  const registry = kind === 1 ? "docker.io" : kind === 0 ? input.slice(u32[o + 2], u32[o + 3]) : "";
-  const path = input.slice(u32[o + 5], u32[o + 6]);
-  const repository = u32[o + 4] === 1 ? "library/" + path : path;
-  const tag = u32[o + 7] === 1 ? input.slice(u32[o + 8], u32[o + 9]) : null;
-  const digest = u32[o + 10] === 1 ? input.slice(u32[o + 11], u32[o + 12]) : null;
+  const kind = u32[o + DOMAIN_KIND];
+  const registry = kind === 1 ? "docker.io" : kind === 0 ? input.slice(u32[o + DOMAIN], u32[o + DOMAIN + 1]) : "";
+  const path = input.slice(u32[o + PATH], u32[o + PATH + 1]);
+  const repository = u32[o + LIBRARY] === 1 ? "library/" + path : path;
+  const tag = u32[o + HAS_TAG] === 1 ? input.slice(u32[o + TAG], u32[o + TAG + 1]) : null;
+  const digest = u32[o + HAS_DIGEST] === 1 ? input.slice(u32[o + DIGEST], u32[o + DIGEST + 1]) : null;
   const name = registry === "" ? repository : registry + "/" + repository;
   let suffix = tag === null ? "" : ":" + tag;
   if (digest !== null) suffix += "@" + digest;
@@ -92,7 +113,7 @@ function build(input, o) {
     digest,
     name,
     normalized,
-    familiar: input.slice(u32[o + 13], u32[o + 14]) + suffix,
+    familiar: input.slice(u32[o + FAMILIAR], u32[o + FAMILIAR + 1]) + suffix,
     withDefaultTag: tag === null && digest === null ? normalized + ":latest" : normalized,
   };
 }
@@ -173,9 +194,9 @@ export function parseReferences(inputs) {
   const base = outPtr >>> 2;
   for (let i = 0; i < inputs.length; i++) {
     const o = base + i * SLOTS;
-    if (ascii[i] && u32[o] === 0) {
+    if (ascii[i] && u32[o + STATUS] === 0) {
       out[i] = build(inputs[i], o);
-    } else if (ascii[i] && u32[o] === 1) {
+    } else if (ascii[i] && u32[o + STATUS] === 1) {
       out[i] = failure(inputs[i], o, false);
     } else {
       try {

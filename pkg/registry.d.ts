@@ -149,6 +149,16 @@ export interface BlobSink {
   abort(error: unknown): void | Promise<void>;
 }
 
+/** What a blob `HEAD` told. */
+export interface BlobHead {
+  digest: string;
+  /** `Content-Length`. */
+  size: number;
+  /** `Content-Type`, when sent. */
+  mediaType: string | null;
+  rateLimit: RateLimit | null;
+}
+
 export interface BlobResult {
   digest: string;
   size: number;
@@ -183,7 +193,7 @@ export class RegistryClient {
   resolve(image: string, options?: OperationOptions & { platform?: PlatformLike; mode?: MatchMode }): Promise<Resolution>;
 
   /** A blob's size (`HEAD`). */
-  blobHead(image: string, digest: string, options?: OperationOptions): Promise<{ digest: string; size: number; mediaType: string | null; rateLimit: RateLimit | null }>;
+  blobHead(image: string, digest: string, options?: OperationOptions): Promise<BlobHead>;
 
   /**
    * A blob's bytes. Verified or nothing: they are returned only after the digest and size

@@ -21,6 +21,37 @@ use wasm_bindgen::prelude::*;
 /// How many `u32` one parsed reference takes in the output buffer.
 pub const SLOTS: usize = 16;
 
+/// Where each value of a result sits among its [`SLOTS`]. A range is two slots, start then end
+/// (byte offsets into the input, which is ASCII: string indexes too); a text of a failure is two
+/// slots, start and length in the text buffer. `pkg/references.js` has the same table (`SLOT`),
+/// and a Node test checks the two agree.
+pub mod slot {
+    /// 0 valid, 1 invalid, 2 not UTF-8 (the caller takes the slow path).
+    pub const STATUS: usize = 0;
+    /// Valid: 0 the domain is in the input (at [`DOMAIN`]), 1 Docker Hub, 2 none.
+    pub const DOMAIN_KIND: usize = 1;
+    /// Valid: the domain's range.
+    pub const DOMAIN: usize = 2;
+    /// Valid: 1 when `library/` goes before the path (Docker Hub official images).
+    pub const LIBRARY: usize = 4;
+    /// Valid: the path's range.
+    pub const PATH: usize = 5;
+    /// Valid: 1 when there is a tag, at [`TAG`].
+    pub const HAS_TAG: usize = 7;
+    pub const TAG: usize = 8;
+    /// Valid: 1 when there is a digest, at [`DIGEST`].
+    pub const HAS_DIGEST: usize = 10;
+    pub const DIGEST: usize = 11;
+    /// Valid: the range of the familiar name (without tag and digest).
+    pub const FAMILIAR: usize = 13;
+    /// Invalid: the error's offset, `u32::MAX` for none.
+    pub const OFFSET: usize = 1;
+    /// Invalid: the stable code's text.
+    pub const CODE: usize = 2;
+    /// Invalid: the message's text.
+    pub const MESSAGE: usize = 4;
+}
+
 #[derive(Default)]
 struct Io {
     input: Vec<u8>,
@@ -75,7 +106,7 @@ pub fn ref_text_ptr() -> *const u8 {
     IO.with(|io| io.borrow().text.as_ptr())
 }
 
-/// Parses the first `len` bytes of the input buffer into output slot 0; returns 0 when valid.
+/// Parses the first `len` bytes of the input buffer into the first result; returns 0 when valid.
 #[wasm_bindgen]
 pub fn ref_parse(len: usize) -> u32 {
     IO.with(|io| {
@@ -89,7 +120,7 @@ pub fn ref_parse(len: usize) -> u32 {
 }
 
 /// Parses `count` inputs laid end to end (lengths in the lengths buffer) into consecutive
-/// output slots; returns how many are invalid.
+/// results; returns how many are invalid.
 #[wasm_bindgen]
 pub fn ref_parse_batch(count: usize) -> u32 {
     IO.with(|io| {
@@ -104,7 +135,7 @@ pub fn ref_parse_batch(count: usize) -> u32 {
             invalid += match (io.input.get(start..end), out) {
                 (Some(input), Some(out)) => write_parts(input, out, &mut io.text),
                 (_, Some(out)) => {
-                    out[0] = 1;
+                    out[slot::STATUS] = 1;
                     1
                 }
                 _ => 1,
@@ -115,12 +146,10 @@ pub fn ref_parse_batch(count: usize) -> u32 {
     })
 }
 
-/// Writes one result. Valid: slot 0 is 0 and the ranges follow ([`encode`]). Invalid: slot 0 is
-/// 1 (2 when the input was not UTF-8: the caller takes the slow path), slot 1 the offset
-/// (`u32::MAX` for none), slots 2-3 the code and 4-5 the message as (start, length) in `text`.
+/// Writes one result (the layout is [`slot`]); returns 1 when the input is invalid.
 fn write_parts(input: &[u8], out: &mut [u32], text: &mut Vec<u8>) -> u32 {
     let Ok(s) = std::str::from_utf8(input) else {
-        out[0] = 2;
+        out[slot::STATUS] = 2;
         return 1;
     };
     match parse_normalized_parts(s, DigestAlgorithms::Kubernetes) {
@@ -129,15 +158,15 @@ fn write_parts(input: &[u8], out: &mut [u32], text: &mut Vec<u8>) -> u32 {
             0
         }
         Err(e) => {
-            out[0] = 1;
-            out[1] = e.offset().map_or(u32::MAX, |o| o as u32);
+            out[slot::STATUS] = 1;
+            out[slot::OFFSET] = e.offset().map_or(u32::MAX, |o| o as u32);
             let mut put = |at: usize, bytes: &[u8]| {
                 out[at] = text.len() as u32;
                 out[at + 1] = bytes.len() as u32;
                 text.extend_from_slice(bytes);
             };
-            put(2, e.code().as_bytes());
-            put(4, e.to_string().as_bytes());
+            put(slot::CODE, e.code().as_bytes());
+            put(slot::MESSAGE, e.to_string().as_bytes());
             1
         }
     }
@@ -148,26 +177,26 @@ fn encode(p: &Parts, out: &mut [u32]) {
         out[at] = r.start as u32;
         out[at + 1] = r.end as u32;
     };
-    out[0] = 0;
+    out[slot::STATUS] = 0;
     match &p.domain {
         DomainPart::Input(r) => {
-            out[1] = 0;
-            put(out, 2, r);
+            out[slot::DOMAIN_KIND] = 0;
+            put(out, slot::DOMAIN, r);
         }
-        DomainPart::DockerHub => out[1] = 1,
-        DomainPart::None => out[1] = 2,
+        DomainPart::DockerHub => out[slot::DOMAIN_KIND] = 1,
+        DomainPart::None => out[slot::DOMAIN_KIND] = 2,
     }
-    out[4] = p.library as u32;
-    put(out, 5, &p.path);
-    out[7] = p.tag.is_some() as u32;
+    out[slot::LIBRARY] = p.library as u32;
+    put(out, slot::PATH, &p.path);
+    out[slot::HAS_TAG] = p.tag.is_some() as u32;
     if let Some(t) = &p.tag {
-        put(out, 8, t);
+        put(out, slot::TAG, t);
     }
-    out[10] = p.digest.is_some() as u32;
+    out[slot::HAS_DIGEST] = p.digest.is_some() as u32;
     if let Some(d) = &p.digest {
-        put(out, 11, d);
+        put(out, slot::DIGEST, d);
     }
-    put(out, 13, &p.familiar_name);
+    put(out, slot::FAMILIAR, &p.familiar_name);
 }
 
 /// The JS `ImageReference`.

@@ -26,8 +26,7 @@ use crate::reference::Reference;
 use std::collections::VecDeque;
 
 /// A verified blob transfer.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BlobResult {
     /// The digest (verified).
     pub digest: Digest,

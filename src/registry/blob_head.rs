@@ -17,8 +17,7 @@ use crate::media_type;
 use crate::reference::Reference;
 
 /// What a blob `HEAD` told.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BlobHead {
     /// The digest asked for.
     pub digest: Digest,

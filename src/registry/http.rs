@@ -9,8 +9,7 @@ use std::fmt;
 pub const ERROR_BODY_MAX: usize = 64 * 1024;
 
 /// HTTP method.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "UPPERCASE")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
     /// `GET`
     Get,
@@ -37,8 +36,7 @@ impl Method {
 }
 
 /// What a request is for (drivers may use it for logging, timeouts, or CORS hints).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Purpose {
     /// `GET /v2/`
     Ping,
@@ -69,14 +67,12 @@ impl Purpose {
 }
 
 /// How the driver reads the response body.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(tag = "kind", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Expect {
     /// Read the whole body, at most `max_len` bytes. If there is more, stop reading, keep the
     /// prefix and set [`Response::body_overflow`]. Never trust `Content-Length` for this.
     Full {
         /// Byte limit.
-        #[serde(rename = "maxLen")]
         max_len: usize,
     },
     /// A blob: on a 2xx status hand over the headers only ([`Response::body`] empty) and wait
@@ -88,7 +84,6 @@ pub enum Expect {
         /// Its size in bytes.
         size: u64,
         /// First byte asked for (`Range: bytes=<resume_from>-` was sent when non-zero).
-        #[serde(rename = "resumeFrom")]
         resume_from: u64,
     },
 }
@@ -107,7 +102,7 @@ impl Expect {
 
 /// One HTTP request for the driver to send. Never follow redirects for it (`redirect:
 /// "manual"`): the core does, deciding where credentials may go.
-#[derive(Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Request {
     pub method: Method,
     /// Absolute URL.
@@ -220,8 +215,7 @@ fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a st
 }
 
 /// Why no response arrived, as the driver classifies it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TransportErrorKind {
     /// DNS, connection refused/reset, TLS, a broken body: retried for GET/HEAD.
     Network,
@@ -288,8 +282,7 @@ pub fn safe_transport_message(message: &str) -> String {
 }
 
 /// Docker Hub's rate limit headers (`RateLimit-Limit: 100;w=21600`, `RateLimit-Remaining: 76;w=21600`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct RateLimit {
     /// Requests allowed per window.
     pub limit: Option<u64>,

@@ -28,8 +28,7 @@ application/vnd.docker.distribution.manifest.list.v2+json, \
 application/vnd.docker.distribution.manifest.v2+json";
 
 /// A verified manifest or index.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FetchedManifest {
     /// Its digest (verified).
     pub digest: Digest,
@@ -37,7 +36,6 @@ pub struct FetchedManifest {
     pub media_type: String,
     pub size: u64,
     /// The raw bytes (what the digest is of).
-    #[serde(skip)]
     pub bytes: Vec<u8>,
     pub manifest: Manifest,
     /// Rate limit headers of the response.
@@ -45,8 +43,7 @@ pub struct FetchedManifest {
 }
 
 /// What a HEAD told (or the GET fallback found).
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ManifestHead {
     /// The digest the tag points to.
     pub digest: Digest,
@@ -56,7 +53,6 @@ pub struct ManifestHead {
     pub size: Option<u64>,
     pub rate_limit: Option<RateLimit>,
     /// Set when HEAD gave no digest (or was refused) and the manifest was fetched instead.
-    #[serde(skip)]
     pub fetched: Option<FetchedManifest>,
 }
 

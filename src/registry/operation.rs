@@ -51,8 +51,7 @@ impl<T> Step<T> {
 }
 
 /// Where the pending body goes in the blob.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BodyPlan {
     /// The blob's digest.
     pub digest: Digest,
@@ -73,8 +72,7 @@ pub enum BodyFlow {
 }
 
 /// Something for the caller to know; never needs an answer.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
     /// Blob bytes received so far (from byte 0 of the blob).
     Progress {
@@ -89,20 +87,16 @@ pub enum Event {
     Retry {
         /// Retry number (1 = the first retry).
         attempt: u32,
-        #[serde(rename = "waitMs")]
         wait_ms: u64,
         reason: String,
     },
     /// A redirect is being followed.
     Redirect {
         /// Host it came from.
-        #[serde(rename = "fromHost")]
         from_host: String,
         /// Host it goes to.
-        #[serde(rename = "toHost")]
         to_host: String,
         /// Whether credentials were left behind (other origin).
-        #[serde(rename = "authorizationDropped")]
         authorization_dropped: bool,
     },
     /// One page of a tag listing.

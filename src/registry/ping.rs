@@ -10,8 +10,7 @@ use super::token::read_challenge;
 use super::{Operation, Step};
 
 /// What `GET /v2/` said.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PingResult {
     /// 200 (open) or 401 (authentication required).
     pub status: u16,

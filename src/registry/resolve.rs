@@ -33,8 +33,7 @@ pub const MAX_CONFIG_SIZE: u64 = 8 * 1024 * 1024;
 pub const MAX_INDEX_DEPTH: usize = 4;
 
 /// The top-level index, when the reference names one.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IndexInfo {
     pub digest: Digest,
     pub media_type: String,
@@ -42,8 +41,7 @@ pub struct IndexInfo {
 }
 
 /// Everything a pull needs to know, verified.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Resolution {
     /// The reference as given (normalized).
     pub reference: String,
@@ -68,10 +66,8 @@ pub struct Resolution {
     /// The last rate limit headers seen.
     pub rate_limit: Option<RateLimit>,
     /// The image manifest's bytes, as verified (what `manifest_digest` is of).
-    #[serde(skip)]
     pub manifest_bytes: Vec<u8>,
     /// The config's bytes, as verified (what `config_digest` is of).
-    #[serde(skip)]
     pub config_bytes: Vec<u8>,
 }
 

@@ -22,8 +22,7 @@ pub const MAX_TAGS_PAGE: usize = 4 * 1024 * 1024;
 pub const DEFAULT_MAX_PAGES: u32 = 1000;
 
 /// All tags of a repository.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TagList {
     /// `name` from the first page (the repository).
     pub name: String,

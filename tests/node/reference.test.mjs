@@ -134,3 +134,15 @@ test("legacy -$(ARCH) names", () => {
   assert.equal(splitArchSuffix("registry.k8s.io/pause"), null);
   assert.throws(() => withArchSuffix("pause", "AMD64"), PullspecError);
 });
+
+test("the fast path's result slots are the same table in Rust and JS", async () => {
+  const { SLOT } = await import("../../pkg/references.js");
+  const { readFileSync } = await import("node:fs");
+  const source = readFileSync(new URL("../../src/js/reference.rs", import.meta.url), "utf8");
+  const table = source.slice(source.indexOf("pub mod slot {"), source.indexOf("\n}\n", source.indexOf("pub mod slot {")));
+  const rust = Object.fromEntries([...table.matchAll(/pub const (\w+): usize = (\d+);/g)].map(([, k, v]) => [k, Number(v)]));
+  assert.ok(Object.keys(rust).length >= 13, "the Rust table was found");
+  assert.deepEqual(SLOT, rust);
+  const slots = Number(/pub const SLOTS: usize = (\d+);/.exec(source)[1]);
+  for (const [k, v] of Object.entries(SLOT)) assert.ok(v + 1 < slots || k === "STATUS", `${k} fits in ${slots} slots`);
+});
