@@ -16,7 +16,8 @@ use super::http::{
     parse_content_range, Expect, Method, Purpose, Response, TransportError, TransportErrorKind,
 };
 use super::operation::{
-    self, not_outstanding, repository, take_done, Answer, Exchanges, Next, Repository,
+    self, exchange_operation, not_outstanding, repository, take_done, Answer, Exchanges, Next,
+    Repository,
 };
 use super::url::Url;
 use super::{BodyFlow, BodyPlan, Event, Operation, Step};
@@ -460,18 +461,4 @@ impl Exchanges for BlobBytesRequest {
     }
 }
 
-impl Operation for BlobBytesOp {
-    type Output = Vec<u8>;
-
-    fn next(&mut self, client: &mut Client, now_ms: u64) -> Step<Vec<u8>> {
-        self.state.step(&mut self.request, client, now_ms)
-    }
-
-    fn on_response(&mut self, client: &mut Client, response: Response, now_ms: u64) {
-        self.state.on_response(client, response, now_ms);
-    }
-
-    fn on_transport_error(&mut self, client: &mut Client, error: TransportError, now_ms: u64) {
-        self.state.on_transport_error(client, error, now_ms);
-    }
-}
+exchange_operation!(BlobBytesOp, Vec<u8>);

@@ -9,9 +9,10 @@
 use super::client::Client;
 use super::error::RegistryError;
 use super::exchange::Exchange;
-use super::http::{Expect, Method, Purpose, RateLimit, Response, TransportError};
-use super::operation::{repository, Answer, Exchanges, Next, Repository, State};
-use super::{Operation, Step};
+use super::http::{Expect, Method, Purpose, RateLimit};
+use super::operation::{
+    exchange_operation, repository, Answer, Exchanges, Next, Repository, State,
+};
 use crate::digest::Digest;
 use crate::media_type;
 use crate::reference::Reference;
@@ -104,18 +105,4 @@ impl Exchanges for BlobHeadRequest {
     }
 }
 
-impl Operation for BlobHeadOp {
-    type Output = BlobHead;
-
-    fn next(&mut self, client: &mut Client, now_ms: u64) -> Step<BlobHead> {
-        self.state.step(&mut self.request, client, now_ms)
-    }
-
-    fn on_response(&mut self, client: &mut Client, response: Response, now_ms: u64) {
-        self.state.on_response(client, response, now_ms);
-    }
-
-    fn on_transport_error(&mut self, client: &mut Client, error: TransportError, now_ms: u64) {
-        self.state.on_transport_error(client, error, now_ms);
-    }
-}
+exchange_operation!(BlobHeadOp, BlobHead);

@@ -13,9 +13,10 @@
 use super::client::Client;
 use super::error::RegistryError;
 use super::exchange::Exchange;
-use super::http::{Expect, Method, Purpose, RateLimit, Response, TransportError};
-use super::operation::{repository, Answer, Exchanges, Next, Repository, State};
-use super::{Operation, Step};
+use super::http::{Expect, Method, Purpose, RateLimit};
+use super::operation::{
+    exchange_operation, repository, Answer, Exchanges, Next, Repository, State,
+};
 use crate::digest::Digest;
 use crate::manifest::{self, Manifest, ManifestError, MAX_MANIFEST_SIZE};
 use crate::media_type::{self, Kind};
@@ -133,12 +134,7 @@ impl ManifestRequest {
 
     /// The answer to the `GET`, verified and parsed.
     fn verify(&self, answer: Answer) -> Result<FetchedManifest, RegistryError> {
-        let Answer {
-            response: resp,
-            rate_limit,
-            url,
-        } = answer;
-        let url = &url;
+        let (resp, url, rate_limit) = (answer.response, &answer.url, answer.rate_limit);
         if !resp.is_success() {
             return Err(RegistryError::from_response(&resp, Purpose::Manifest, url));
         }
@@ -342,21 +338,7 @@ impl ManifestOp {
     }
 }
 
-impl Operation for ManifestOp {
-    type Output = FetchedManifest;
-
-    fn next(&mut self, client: &mut Client, now_ms: u64) -> Step<FetchedManifest> {
-        self.state.step(&mut self.request, client, now_ms)
-    }
-
-    fn on_response(&mut self, client: &mut Client, response: Response, now_ms: u64) {
-        self.state.on_response(client, response, now_ms);
-    }
-
-    fn on_transport_error(&mut self, client: &mut Client, error: TransportError, now_ms: u64) {
-        self.state.on_transport_error(client, error, now_ms);
-    }
-}
+exchange_operation!(ManifestOp, FetchedManifest);
 
 /// A `HEAD`, then the `GET` when the `HEAD` could not tell the digest.
 #[derive(Debug)]
@@ -427,18 +409,4 @@ pub fn head_manifest(reference: &Reference) -> HeadOp {
     }
 }
 
-impl Operation for HeadOp {
-    type Output = ManifestHead;
-
-    fn next(&mut self, client: &mut Client, now_ms: u64) -> Step<ManifestHead> {
-        self.state.step(&mut self.request, client, now_ms)
-    }
-
-    fn on_response(&mut self, client: &mut Client, response: Response, now_ms: u64) {
-        self.state.on_response(client, response, now_ms);
-    }
-
-    fn on_transport_error(&mut self, client: &mut Client, error: TransportError, now_ms: u64) {
-        self.state.on_transport_error(client, error, now_ms);
-    }
-}
+exchange_operation!(HeadOp, ManifestHead);

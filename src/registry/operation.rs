@@ -177,6 +177,43 @@ pub(crate) trait Exchanges {
     }
 }
 
+/// Implements [`Operation`] for `$op`, a struct with `request` (an [`Exchanges`] whose output
+/// is `$output`) and `state` (its [`State`]): every call goes through the state.
+macro_rules! exchange_operation {
+    ($op:ident, $output:ty) => {
+        impl $crate::registry::Operation for $op {
+            type Output = $output;
+
+            fn next(
+                &mut self,
+                client: &mut $crate::registry::Client,
+                now_ms: u64,
+            ) -> $crate::registry::Step<$output> {
+                self.state.step(&mut self.request, client, now_ms)
+            }
+
+            fn on_response(
+                &mut self,
+                client: &mut $crate::registry::Client,
+                response: $crate::registry::Response,
+                now_ms: u64,
+            ) {
+                self.state.on_response(client, response, now_ms);
+            }
+
+            fn on_transport_error(
+                &mut self,
+                client: &mut $crate::registry::Client,
+                error: $crate::registry::TransportError,
+                now_ms: u64,
+            ) {
+                self.state.on_transport_error(client, error, now_ms);
+            }
+        }
+    };
+}
+pub(crate) use exchange_operation;
+
 /// Where an operation made of exchanges is.
 #[derive(Debug)]
 pub(crate) enum State<T> {

@@ -4,10 +4,9 @@
 use super::client::{Client, LearnedAuth};
 use super::error::RegistryError;
 use super::exchange::Exchange;
-use super::http::{Expect, Method, Purpose, RateLimit, Response, TransportError, ERROR_BODY_MAX};
-use super::operation::{registry_url, Answer, Exchanges, Next, State};
+use super::http::{Expect, Method, Purpose, RateLimit, ERROR_BODY_MAX};
+use super::operation::{exchange_operation, registry_url, Answer, Exchanges, Next, State};
 use super::token::read_challenge;
-use super::{Operation, Step};
 
 /// What `GET /v2/` said.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -16,12 +15,8 @@ pub struct PingResult {
     pub status: u16,
     /// `Docker-Distribution-API-Version`, e.g. `registry/2.0`.
     pub api_version: Option<String>,
-    /// `bearer` or `basic` when authentication is required.
-    pub auth_scheme: Option<String>,
-    /// The Bearer realm.
-    pub realm: Option<String>,
-    /// The Bearer service.
-    pub service: Option<String>,
+    /// How to authenticate, when the answer was 401 (JS: `auth: {scheme, realm?, service?}`).
+    pub auth: Option<LearnedAuth>,
     pub rate_limit: Option<RateLimit>,
 }
 
@@ -72,20 +67,13 @@ impl Exchanges for PingRequest {
         client: &mut Client,
         answer: Answer,
     ) -> Result<Next<PingResult>, RegistryError> {
-        let Answer {
-            response: resp,
-            rate_limit,
-            url,
-        } = answer;
-        let url = &url;
+        let (resp, url, rate_limit) = (answer.response, &answer.url, answer.rate_limit);
         let mut out = PingResult {
             status: resp.status,
             api_version: resp
                 .header("docker-distribution-api-version")
                 .map(str::to_string),
-            auth_scheme: None,
-            realm: None,
-            service: None,
+            auth: None,
             rate_limit,
         };
         match resp.status {
@@ -97,14 +85,7 @@ impl Exchanges for PingRequest {
                     return Err(RegistryError::from_response(&resp, Purpose::Ping, url));
                 }
                 let info = read_challenge(&resp.header_all("www-authenticate"))?;
-                match &info.auth {
-                    LearnedAuth::Bearer { realm, service } => {
-                        out.auth_scheme = Some("bearer".to_string());
-                        out.realm = Some(realm.to_string());
-                        out.service = service.clone();
-                    }
-                    LearnedAuth::Basic => out.auth_scheme = Some("basic".to_string()),
-                }
+                out.auth = Some(info.auth.clone());
                 client.learn_auth(&self.registry, info.auth);
                 Ok(Next::Done(out))
             }
@@ -113,18 +94,4 @@ impl Exchanges for PingRequest {
     }
 }
 
-impl Operation for PingOp {
-    type Output = PingResult;
-
-    fn next(&mut self, client: &mut Client, now_ms: u64) -> Step<PingResult> {
-        self.state.step(&mut self.request, client, now_ms)
-    }
-
-    fn on_response(&mut self, client: &mut Client, response: Response, now_ms: u64) {
-        self.state.on_response(client, response, now_ms);
-    }
-
-    fn on_transport_error(&mut self, client: &mut Client, error: TransportError, now_ms: u64) {
-        self.state.on_transport_error(client, error, now_ms);
-    }
-}
+exchange_operation!(PingOp, PingResult);

@@ -8,10 +8,12 @@
 use super::client::Client;
 use super::error::RegistryError;
 use super::exchange::Exchange;
-use super::http::{next_link, Expect, Method, Purpose, Response, TransportError};
-use super::operation::{repository, Answer, Exchanges, Next, Repository, State};
+use super::http::{next_link, Expect, Method, Purpose};
+use super::operation::{
+    exchange_operation, repository, Answer, Exchanges, Next, Repository, State,
+};
 use super::url::Url;
-use super::{Event, Operation, Step};
+use super::Event;
 use crate::reference::Reference;
 use std::collections::VecDeque;
 
@@ -199,18 +201,4 @@ impl Exchanges for TagsRequest {
     }
 }
 
-impl Operation for TagsOp {
-    type Output = TagList;
-
-    fn next(&mut self, client: &mut Client, now_ms: u64) -> Step<TagList> {
-        self.state.step(&mut self.request, client, now_ms)
-    }
-
-    fn on_response(&mut self, client: &mut Client, response: Response, now_ms: u64) {
-        self.state.on_response(client, response, now_ms);
-    }
-
-    fn on_transport_error(&mut self, client: &mut Client, error: TransportError, now_ms: u64) {
-        self.state.on_transport_error(client, error, now_ms);
-    }
-}
+exchange_operation!(TagsOp, TagList);

@@ -14,8 +14,8 @@ use crate::js::platform::platform;
 use crate::js::reference::parse_reference;
 use crate::manifest::Descriptor;
 use crate::registry::{
-    self as core, BlobHead, BlobResult, Event, Expect, FetchedManifest, PingResult, Purpose,
-    RateLimit, Resolution, Step, TagList,
+    self as core, BlobHead, BlobResult, Event, Expect, FetchedManifest, LearnedAuth, PingResult,
+    Purpose, RateLimit, Resolution, Step, TagList,
 };
 use js_sys::{Array, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -217,16 +217,16 @@ pub(super) fn ping_out(p: PingResult) -> Result<JsValue, JsValue> {
         .n("status", u64::from(p.status))
         .o("apiVersion", p.api_version.as_deref())
         .key("auth");
-    match &p.auth_scheme {
-        Some(scheme) => {
-            w.obj().s("scheme", scheme);
-            if let Some(r) = &p.realm {
-                w.s("realm", r);
-            }
-            if let Some(s) = &p.service {
+    match &p.auth {
+        Some(LearnedAuth::Bearer { realm, service }) => {
+            w.obj().s("scheme", "bearer").s("realm", &realm.to_string());
+            if let Some(s) = service {
                 w.s("service", s);
             }
             w.end();
+        }
+        Some(LearnedAuth::Basic) => {
+            w.obj().s("scheme", "basic").end();
         }
         None => {
             w.null();
