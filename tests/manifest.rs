@@ -603,16 +603,3 @@ fn huge_arrays_are_fine() {
         "MANIFEST_FIELD_TYPE"
     );
 }
-
-#[test]
-fn serializes_to_oci_json_field_names() {
-    let m = manifest::parse(docker_list().as_bytes(), None).unwrap_or_else(|e| panic!("{e}"));
-    let v = serde_json::to_value(&m).unwrap_or_default();
-    assert_eq!(v["kind"], "index");
-    assert_eq!(v["schemaVersion"], 2);
-    assert_eq!(
-        v["manifests"][2]["platform"]["os.version"],
-        "10.0.17763.5936"
-    );
-    assert_eq!(v["manifests"][0]["digest"], D1);
-}

@@ -45,7 +45,6 @@ use crate::digest::{Algorithm, Digest, DigestError};
 use crate::error::Coded;
 use crate::media_type::{self, Kind};
 use crate::platform::Platform;
-use serde::ser::SerializeMap;
 use std::fmt;
 
 /// Largest body accepted: 4 MiB, as containerd and the distribution registry limit manifests.
@@ -81,19 +80,8 @@ impl Annotations {
     }
 }
 
-impl serde::Serialize for Annotations {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(self.0.len()))?;
-        for (k, v) in &self.0 {
-            m.serialize_entry(k, v)?;
-        }
-        m.end()
-    }
-}
-
 /// A content descriptor: what a manifest or index points at.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Descriptor {
     /// Media type of the referenced content.
     pub media_type: String,
@@ -102,71 +90,55 @@ pub struct Descriptor {
     /// Size in bytes of the referenced content.
     pub size: u64,
     /// Alternate download locations.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub urls: Vec<String>,
     /// Annotations.
-    #[serde(skip_serializing_if = "Annotations::is_empty")]
     pub annotations: Annotations,
     /// Platform of the referenced manifest (in an index).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub platform: Option<Platform>,
     /// Artifact type of the referenced artifact.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub artifact_type: Option<String>,
     /// Embedded content, base64 (validated against size and digest).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<String>,
 }
 
 /// An image manifest (OCI or Docker schema 2); an artifact when `artifact_type` is set.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImageManifest {
     /// Always 2.
     pub schema_version: u32,
     /// `mediaType` as written in the body, if it was.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_type: Option<String>,
     /// `artifactType`, for artifacts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub artifact_type: Option<String>,
     /// The configuration blob.
     pub config: Descriptor,
     /// The layers, base first.
     pub layers: Vec<Descriptor>,
     /// The manifest this one refers to (referrers API).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<Descriptor>,
     /// Annotations.
-    #[serde(skip_serializing_if = "Annotations::is_empty")]
     pub annotations: Annotations,
 }
 
 /// An image index (OCI) or manifest list (Docker).
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImageIndex {
     /// Always 2.
     pub schema_version: u32,
     /// `mediaType` as written in the body, if it was.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_type: Option<String>,
     /// `artifactType`, for artifact indexes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub artifact_type: Option<String>,
     /// The manifests, each usually with a platform.
     pub manifests: Vec<Descriptor>,
     /// The manifest this one refers to (referrers API).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<Descriptor>,
     /// Annotations.
-    #[serde(skip_serializing_if = "Annotations::is_empty")]
     pub annotations: Annotations,
 }
 
 /// A parsed manifest document.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(tag = "kind", rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 // One value per parsed document, never stored in bulk: boxing would only cost ergonomics.
 #[allow(clippy::large_enum_variant)]
 pub enum Manifest {

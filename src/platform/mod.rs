@@ -43,7 +43,9 @@ use std::fmt;
 
 /// An OCI platform: what a manifest was built for, or what a host can run.
 ///
-/// Empty strings mean "not set" (as in the OCI JSON, where the fields are omitted).
+/// Empty strings mean "not set" (as in the OCI JSON, where the fields are omitted). Serde reads
+/// and writes the OCI JSON object (`os.version`, `os.features`); JS gets its own shape
+/// (`osVersion`, `osFeatures`) from `src/js/platform.rs`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct Platform {
