@@ -33,7 +33,6 @@ pub mod database;
 pub mod matcher;
 pub mod windows;
 
-pub use crate::sort::sorted_permutation as stable_sort_indices;
 pub use matcher::{Matcher, Mode};
 pub use windows::{windows_host_can_run, WindowsVersion};
 
@@ -422,7 +421,7 @@ pub fn format_all(p: &Platform) -> String {
     }
     let mut options = encode_os_option(&p.os_version);
     let mut features: Vec<&String> = p.os_features.iter().collect();
-    crate::sort::sort(&mut features);
+    crate::go::sort::sort(&mut features);
     for f in features {
         options.push('+');
         options.push_str(&encode_os_option(f));
@@ -444,7 +443,7 @@ pub fn normalize(p: &Platform, host: &Platform) -> Platform {
 pub(crate) fn normalize_with_host_os(p: &Platform, host_os: &str) -> Platform {
     let (architecture, variant) = normalize_arch(&p.architecture, &p.variant);
     let mut os_features = p.os_features.clone();
-    crate::sort::sort(&mut os_features);
+    crate::go::sort::sort(&mut os_features);
     os_features.dedup();
     Platform {
         os: normalize_os(&p.os, host_os),

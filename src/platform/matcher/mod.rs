@@ -22,7 +22,7 @@
 
 use super::windows::WindowsVersion;
 use super::{format_all, normalize_with_host_os, Platform, PlatformError};
-use crate::sort::sorted_permutation;
+use crate::go::sort::{sort_by, sorted_permutation};
 use std::cmp::Ordering;
 
 /// Which containerd comparer a [`Matcher`] reproduces.
@@ -581,13 +581,7 @@ impl Matcher {
 
     /// Sorts `platforms` in place, preferred first, stably.
     pub fn sort(&self, platforms: &mut Vec<Platform>) {
-        let order = self.sorted_indices(platforms);
-        let mut slots: Vec<Option<Platform>> = platforms.drain(..).map(Some).collect();
-        platforms.extend(
-            order
-                .into_iter()
-                .filter_map(|i| slots.get_mut(i).and_then(Option::take)),
-        );
+        sort_by(platforms, |a, b| self.less(a, b));
     }
 }
 

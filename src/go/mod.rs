@@ -1,0 +1,18 @@
+//! Go standard-library behaviour that pullspec reproduces byte for byte.
+//!
+//! pullspec must give the answers distribution/reference, containerd and the kubelet give, and
+//! those are Go programs: where an answer hangs on a detail of Go's standard library (which
+//! characters `strings.ToLower` changes, the order `sort.SliceStable` leaves elements in when
+//! `Less` is not a strict weak order), pullspec has the same detail. Each submodule is the Go
+//! package of the same name, holding the functions of it that the reference implementations
+//! call, reproduced step for step; its doc says where Rust's std differs, which is why it is
+//! not used instead.
+//!
+//! Only general library functions live here. What a caller builds on them (containerd's
+//! `FormatAll`, the kubelet's URL globs, go-yaml's scalar resolution) stays with the caller.
+//!
+//! | module | Go | why not std |
+//! | --- | --- | --- |
+//! | [`sort`] | `sort.SliceStable` | `slice::sort_by` orders differently when `Less` is not transitive (containerd's are not always), and adds kilobytes of wasm per element type |
+
+pub mod sort;
