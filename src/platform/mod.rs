@@ -37,6 +37,7 @@ pub use matcher::{Matcher, Mode};
 pub use windows::{windows_host_can_run, WindowsVersion};
 
 use crate::error::Coded;
+use crate::go;
 use database::{is_known_arch, is_known_os, normalize_arch, normalize_os};
 use std::fmt;
 
@@ -212,44 +213,6 @@ fn decode_os_option(v: &str) -> Result<String, (usize, &'static str)> {
     String::from_utf8(out).map_err(|_| (0, "percent escape decodes to non-UTF-8"))
 }
 
-/// Go `path.Clean`.
-fn go_clean(p: &str) -> String {
-    if p.is_empty() {
-        return ".".to_string();
-    }
-    let rooted = p.starts_with('/');
-    let mut out: Vec<&str> = Vec::new();
-    for seg in p.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                if out.last().is_some_and(|l| *l != "..") {
-                    out.pop();
-                } else if !rooted {
-                    out.push("..");
-                }
-            }
-            s => out.push(s),
-        }
-    }
-    let body = out.join("/");
-    if rooted {
-        format!("/{body}")
-    } else if body.is_empty() {
-        ".".to_string()
-    } else {
-        body
-    }
-}
-
-/// Go `path.Join`.
-fn go_join(elems: &[&str]) -> String {
-    match elems.iter().position(|e| !e.is_empty()) {
-        Some(i) => go_clean(&elems[i..].join("/")),
-        None => String::new(),
-    }
-}
-
 /// Percent-encodes `% + ( ) /` in an os.version or feature (containerd `encodeOSOption`).
 fn encode_os_option(v: &str) -> String {
     let mut out = String::with_capacity(v.len());
@@ -410,7 +373,7 @@ pub fn format(p: &Platform) -> String {
     if p.os.is_empty() {
         return "unknown".to_string();
     }
-    go_join(&[&p.os, &p.architecture, &p.variant])
+    go::path::join(&[&p.os, &p.architecture, &p.variant])
 }
 
 /// containerd `FormatAll`: like [`format`], plus `(os.version+feature...)` after the OS
@@ -430,7 +393,7 @@ pub fn format_all(p: &Platform) -> String {
         return format(p);
     }
     let os = format!("{}({options})", p.os);
-    go_join(&[&os, &p.architecture, &p.variant])
+    go::path::join(&[&os, &p.architecture, &p.variant])
 }
 
 /// containerd `Normalize`: OS and architecture canonicalized ([`database`]), an empty OS
