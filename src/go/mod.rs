@@ -14,11 +14,13 @@
 //! | module | Go | why not std |
 //! | --- | --- | --- |
 //! | [`time`] | `time.ParseDuration` | std has no duration syntax; the kubelet reads cache durations with it |
+//! | [`strconv`] | `strconv.Atoi`, `strconv.ParseUint` | `Atoi` is `i64::from_str` (named for the call sites); `u64::from_str` accepts the `+` that `ParseUint` refuses |
 //! | [`strings`] | `strings.ToLower`, `unicode.ToLower` | `str::to_lowercase` applies the final-sigma rule and multi-character mappings Go does not; `char::to_lowercase` carries some 11 KB of wasm |
 //! | [`path`] | `path.Clean`, `path.Join` | `std::path` follows the host's rules and does not resolve `..` lexically |
 //! | [`sort`] | `sort.SliceStable` | `slice::sort_by` orders differently when `Less` is not transitive (containerd's are not always), and adds kilobytes of wasm per element type |
 
 pub mod path;
 pub mod sort;
+pub mod strconv;
 pub mod strings;
 pub mod time;
