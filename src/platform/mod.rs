@@ -192,25 +192,8 @@ fn decode_os_option(v: &str) -> Result<String, (usize, &'static str)> {
     if !v.contains('%') {
         return Ok(v.to_string());
     }
-    let b = v.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = |x: Option<&u8>| x.and_then(|c| char::from(*c).to_digit(16));
-            match (hex(b.get(i + 1)), hex(b.get(i + 2))) {
-                (Some(h), Some(l)) => {
-                    out.push(u8::try_from(h * 16 + l).unwrap_or(0));
-                    i += 3;
-                }
-                _ => return Err((i, "invalid percent escape")),
-            }
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).map_err(|_| (0, "percent escape decodes to non-UTF-8"))
+    let bytes = go::url::path_unescape(v).map_err(|at| (at, "invalid percent escape"))?;
+    String::from_utf8(bytes).map_err(|_| (0, "percent escape decodes to non-UTF-8"))
 }
 
 /// Percent-encodes `% + ( ) /` in an os.version or feature (containerd `encodeOSOption`).
