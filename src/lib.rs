@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod digest;
 pub mod error;
+pub mod go;
 pub mod k8s;
 pub mod manifest;
 pub mod media_type;
@@ -14,7 +15,6 @@ pub mod policy;
 pub mod reference;
 pub mod registry;
 pub mod select;
-pub mod sort;
 pub mod text;
 pub mod yaml;
 

@@ -8,8 +8,8 @@
 //! `NO_MATCHING_PLATFORM` listing what the index offers.
 
 use crate::error::Coded;
+use crate::go::sort::sorted_permutation;
 use crate::manifest::{Descriptor, ImageIndex, Manifest};
-use crate::platform::stable_sort_indices;
 use crate::platform::{format_all, Matcher, Mode, Platform};
 use std::fmt;
 
@@ -124,7 +124,7 @@ fn rank(cands: &[(usize, Option<&Platform>)], matcher: &Matcher) -> Vec<usize> {
         .copied()
         .filter(|(_, p)| !p.is_some_and(|p| !matcher.matches(p)))
         .collect();
-    let order = stable_sort_indices(kept.len(), |a, b| match (kept.get(a), kept.get(b)) {
+    let order = sorted_permutation(kept.len(), |a, b| match (kept.get(a), kept.get(b)) {
         (Some((_, None)), _) => false,
         (_, Some((_, None))) => true,
         (Some((_, Some(x))), Some((_, Some(y)))) => matcher.less(x, y),

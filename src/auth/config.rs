@@ -270,9 +270,9 @@ fn string_field(
     }
 }
 
-/// Sorts `(name, value)` pairs by name, stably ([`crate::sort`]).
+/// Sorts `(name, value)` pairs by name, stably ([`crate::go::sort`]).
 pub fn sort_by_name<T>(pairs: &mut Vec<(String, T)>) {
-    crate::sort::sort_by(pairs, |a, b| a.0 < b.0);
+    crate::go::sort::sort_by(pairs, |a, b| a.0 < b.0);
 }
 
 /// Decodes one entry (`DockerConfigEntry.UnmarshalJSON`); `key` and `path` name it in errors.

@@ -176,7 +176,8 @@ impl DockerKeyring {
             return;
         }
         // Reverse byte order, stable: credentials under one key keep their order.
-        let order = crate::sort::sorted_permutation(fresh.len(), |a, b| fresh[a].0 > fresh[b].0);
+        let order =
+            crate::go::sort::sorted_permutation(fresh.len(), |a, b| fresh[a].0 > fresh[b].0);
         let mut fresh: Vec<Option<(String, SourcedCredential)>> =
             fresh.into_iter().map(Some).collect();
         let mut groups: Vec<(String, Vec<SourcedCredential>)> = Vec::new();

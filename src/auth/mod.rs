@@ -10,7 +10,6 @@
 //! - [`secrets`]: pod `imagePullSecrets`.
 //! - [`provider`]: credential-provider plugin config, matching, request/response.
 //! - [`provider_cache`]: the plugin response cache and the per-image plan.
-//! - [`duration`]: Go duration strings.
 //! - [`explain`]: why a lookup returned what it did.
 //! - [`challenge`]: `WWW-Authenticate` parsing.
 //! - [`credential`]: redacting secret types.
@@ -26,7 +25,6 @@
 pub mod challenge;
 pub mod config;
 pub mod credential;
-pub mod duration;
 pub mod explain;
 pub mod glob;
 pub mod helpers;

@@ -225,7 +225,7 @@ fn redact_line(line: &str, out: &mut String) {
         out.push_str(line);
         return;
     }
-    crate::sort::sort(&mut ranges);
+    crate::go::sort::sort(&mut ranges);
     let mut at = 0;
     for (from, to) in ranges {
         if to <= at {

@@ -19,6 +19,7 @@ use crate::auth::config::{
     parse_config_json, parse_dockercfg, ConfigError, ConfigFormat, DockerConfig,
 };
 use crate::auth::keyring::{DockerKeyring, NODE_KEYRING};
+use crate::go;
 use std::fmt;
 
 /// The kubelet's default `--root-dir`.
@@ -33,34 +34,6 @@ pub struct SearchPath {
     pub format: ConfigFormat,
 }
 
-/// Go's `path.Clean` for slash-separated paths.
-pub fn clean_path(p: &str) -> String {
-    if p.is_empty() {
-        return ".".into();
-    }
-    let rooted = p.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for seg in p.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                if parts.last().is_some_and(|l| *l != "..") {
-                    parts.pop();
-                } else if !rooted {
-                    parts.push("..");
-                }
-            }
-            s => parts.push(s),
-        }
-    }
-    let joined = parts.join("/");
-    match (rooted, joined.is_empty()) {
-        (true, _) => format!("/{joined}"),
-        (false, true) => ".".into(),
-        (false, false) => joined,
-    }
-}
-
 /// `filepath.Abs(filepath.Join(dir, name))` with the given working directory.
 fn abs_join(dir: &str, name: &str, cwd: &str) -> String {
     let joined = if dir.is_empty() {
@@ -69,9 +42,9 @@ fn abs_join(dir: &str, name: &str, cwd: &str) -> String {
         format!("{dir}/{name}")
     };
     if joined.starts_with('/') {
-        clean_path(&joined)
+        go::path::clean(&joined)
     } else {
-        clean_path(&format!("{cwd}/{joined}"))
+        go::path::clean(&format!("{cwd}/{joined}"))
     }
 }
 

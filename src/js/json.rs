@@ -191,7 +191,7 @@ impl Out {
             .iter()
             .map(|(k, v)| (k.as_ref(), v.as_ref()))
             .collect();
-        crate::sort::sort_by(&mut order, |a, b| a.0 < b.0);
+        crate::go::sort::sort_by(&mut order, |a, b| a.0 < b.0);
         self.obj();
         for (i, (k, v)) in order.iter().enumerate() {
             if order.get(i + 1).is_none_or(|next| next.0 != *k) {

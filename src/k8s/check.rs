@@ -70,7 +70,7 @@ pub fn validate(text: &str, options: &CheckOptions) -> Vec<Diagnostic> {
     cx.out
         .retain(|d| !ignores.covers(d.range.start.line as usize, d.code));
     // In text order (stable: at one place, the order the checks ran).
-    crate::sort::sort_by(&mut cx.out, |a, b| a.range.start < b.range.start);
+    crate::go::sort::sort_by(&mut cx.out, |a, b| a.range.start < b.range.start);
     cx.out
 }
 

@@ -282,7 +282,8 @@ fn repeated(members: &[(String, Json)]) -> Vec<bool> {
             .map(|i| members[..i].iter().any(|(k, _)| *k == members[i].0))
             .collect();
     }
-    let order = crate::sort::sorted_permutation(members.len(), |a, b| members[a].0 < members[b].0);
+    let order =
+        crate::go::sort::sorted_permutation(members.len(), |a, b| members[a].0 < members[b].0);
     let mut out = vec![false; members.len()];
     for pair in order.windows(2) {
         if members[pair[0]].0 == members[pair[1]].0 {

@@ -172,7 +172,7 @@ pub fn locate(text: &[u8], paths: &[&str]) -> Vec<Option<Located>> {
         wanted.extend(list.iter().copied());
         prefixes.push(list);
     }
-    crate::sort::sort(&mut wanted);
+    crate::go::sort::sort(&mut wanted);
     wanted.dedup();
     let spans = Spans(scan(text, &wanted));
     paths
@@ -312,7 +312,7 @@ fn scan(text: &[u8], wanted: &[&str]) -> Vec<(String, Span)> {
         ));
     }
     // Sorted by path (stably: a later span of the same path replaces an earlier one).
-    crate::sort::sort_by(&mut spans, |a, b| a.0 < b.0);
+    crate::go::sort::sort_by(&mut spans, |a, b| a.0 < b.0);
     let mut out: Vec<(String, Span)> = Vec::with_capacity(spans.len());
     for (path, span) in spans {
         match out.last_mut() {
@@ -383,7 +383,7 @@ pub struct Position {
 pub fn line_columns(text: &[u8], offsets: &[usize], utf16: bool) -> Vec<Position> {
     let mut order: Vec<usize> = (0..offsets.len()).collect();
     let key = |k: &usize| offsets.get(*k).copied().unwrap_or(0);
-    crate::sort::sort_by(&mut order, |a, b| key(a) < key(b));
+    crate::go::sort::sort_by(&mut order, |a, b| key(a) < key(b));
     let mut out = vec![
         Position {
             offset: 0,

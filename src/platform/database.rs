@@ -2,7 +2,7 @@
 //! architecture/variant rules. Data only, plus the two small functions that apply it
 //! (containerd/platforms `database.go`, v1.0.0-rc.4).
 
-use crate::reference::go_to_lower;
+use crate::go;
 
 /// Operating systems known to Go's `syslist.go`; a one-word specifier naming one of these is an OS.
 pub const KNOWN_OS: &[&str] = &[
@@ -143,7 +143,7 @@ pub fn normalize_os(os: &str, host_os: &str) -> String {
     if os.is_empty() {
         return host_os.to_string();
     }
-    let lower = go_to_lower(os);
+    let lower = go::strings::to_lower(os);
     match OS_ALIASES.iter().find(|(alias, _)| *alias == lower) {
         Some((_, canonical)) => (*canonical).to_string(),
         None => lower,
@@ -153,8 +153,8 @@ pub fn normalize_os(os: &str, host_os: &str) -> String {
 /// containerd `normalizeArch`: lowercase both, then apply the first [`ARCH_RULES`] entry
 /// whose names contain the architecture.
 pub fn normalize_arch(arch: &str, variant: &str) -> (String, String) {
-    let arch = go_to_lower(arch);
-    let variant = go_to_lower(variant);
+    let arch = go::strings::to_lower(arch);
+    let variant = go::strings::to_lower(variant);
     let Some(rule) = ARCH_RULES.iter().find(|r| r.names.contains(&arch.as_str())) else {
         return (arch, variant);
     };

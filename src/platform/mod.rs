@@ -33,11 +33,11 @@ pub mod database;
 pub mod matcher;
 pub mod windows;
 
-pub use crate::sort::sorted_permutation as stable_sort_indices;
 pub use matcher::{Matcher, Mode};
 pub use windows::{windows_host_can_run, WindowsVersion};
 
 use crate::error::Coded;
+use crate::go;
 use database::{is_known_arch, is_known_os, normalize_arch, normalize_os};
 use std::fmt;
 
@@ -194,63 +194,8 @@ fn decode_os_option(v: &str) -> Result<String, (usize, &'static str)> {
     if !v.contains('%') {
         return Ok(v.to_string());
     }
-    let b = v.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = |x: Option<&u8>| x.and_then(|c| char::from(*c).to_digit(16));
-            match (hex(b.get(i + 1)), hex(b.get(i + 2))) {
-                (Some(h), Some(l)) => {
-                    out.push(u8::try_from(h * 16 + l).unwrap_or(0));
-                    i += 3;
-                }
-                _ => return Err((i, "invalid percent escape")),
-            }
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).map_err(|_| (0, "percent escape decodes to non-UTF-8"))
-}
-
-/// Go `path.Clean`.
-fn go_clean(p: &str) -> String {
-    if p.is_empty() {
-        return ".".to_string();
-    }
-    let rooted = p.starts_with('/');
-    let mut out: Vec<&str> = Vec::new();
-    for seg in p.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                if out.last().is_some_and(|l| *l != "..") {
-                    out.pop();
-                } else if !rooted {
-                    out.push("..");
-                }
-            }
-            s => out.push(s),
-        }
-    }
-    let body = out.join("/");
-    if rooted {
-        format!("/{body}")
-    } else if body.is_empty() {
-        ".".to_string()
-    } else {
-        body
-    }
-}
-
-/// Go `path.Join`.
-fn go_join(elems: &[&str]) -> String {
-    match elems.iter().position(|e| !e.is_empty()) {
-        Some(i) => go_clean(&elems[i..].join("/")),
-        None => String::new(),
-    }
+    let bytes = go::url::path_unescape(v).map_err(|at| (at, "invalid percent escape"))?;
+    String::from_utf8(bytes).map_err(|_| (0, "percent escape decodes to non-UTF-8"))
 }
 
 /// Percent-encodes `% + ( ) /` in an os.version or feature (containerd `encodeOSOption`).
@@ -413,7 +358,7 @@ pub fn format(p: &Platform) -> String {
     if p.os.is_empty() {
         return "unknown".to_string();
     }
-    go_join(&[&p.os, &p.architecture, &p.variant])
+    go::path::join(&[&p.os, &p.architecture, &p.variant])
 }
 
 /// containerd `FormatAll`: like [`format`], plus `(os.version+feature...)` after the OS
@@ -424,7 +369,7 @@ pub fn format_all(p: &Platform) -> String {
     }
     let mut options = encode_os_option(&p.os_version);
     let mut features: Vec<&String> = p.os_features.iter().collect();
-    crate::sort::sort(&mut features);
+    crate::go::sort::sort(&mut features);
     for f in features {
         options.push('+');
         options.push_str(&encode_os_option(f));
@@ -433,7 +378,7 @@ pub fn format_all(p: &Platform) -> String {
         return format(p);
     }
     let os = format!("{}({options})", p.os);
-    go_join(&[&os, &p.architecture, &p.variant])
+    go::path::join(&[&os, &p.architecture, &p.variant])
 }
 
 /// containerd `Normalize`: OS and architecture canonicalized ([`database`]), an empty OS
@@ -446,7 +391,7 @@ pub fn normalize(p: &Platform, host: &Platform) -> Platform {
 pub(crate) fn normalize_with_host_os(p: &Platform, host_os: &str) -> Platform {
     let (architecture, variant) = normalize_arch(&p.architecture, &p.variant);
     let mut os_features = p.os_features.clone();
-    crate::sort::sort(&mut os_features);
+    crate::go::sort::sort(&mut os_features);
     os_features.dedup();
     Platform {
         os: normalize_os(&p.os, host_os),

@@ -12,6 +12,8 @@
 //! two dots, a part that is not a decimal number in range) counts as "no version", which matches
 //! everything, as in containerd.
 
+use crate::go::strconv::parse_uint;
+
 /// Build number of Windows Server 2022 (ltsc2022), the first stable-ABI release.
 pub const WS2022_BUILD: u16 = 20348;
 
@@ -32,21 +34,6 @@ pub struct WindowsVersion {
     pub build: u16,
 }
 
-/// Go `strconv.ParseUint(s, 10, bits)`: non-empty ASCII digits only, within `max`.
-fn parse_uint(s: &str, max: u64) -> Option<u64> {
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let mut v: u64 = 0;
-    for b in s.bytes() {
-        v = v.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
-        if v > max {
-            return None;
-        }
-    }
-    Some(v)
-}
-
 impl WindowsVersion {
     /// Parses `major.minor.build[...]` the way containerd's `getWindowsOSVersion` does.
     pub fn parse(os_version: &str) -> WindowsVersion {
@@ -59,9 +46,9 @@ impl WindowsVersion {
             return WindowsVersion::default();
         };
         let parsed = (
-            parse_uint(major, u64::from(u8::MAX)),
-            parse_uint(minor, u64::from(u8::MAX)),
-            parse_uint(build, u64::from(u16::MAX)),
+            parse_uint(major, 8),
+            parse_uint(minor, 8),
+            parse_uint(build, 16),
         );
         match parsed {
             (Some(major), Some(minor), Some(build)) => WindowsVersion {

@@ -43,16 +43,14 @@
 mod arch;
 mod error;
 mod grammar;
-mod lower;
 
 pub use arch::{split_arch_suffix, with_arch_suffix, LEGACY_ARCH_SUFFIXES};
 pub use error::ReferenceError;
 pub use grammar::is_domain;
 
 use crate::digest::{Algorithm, Digest, DigestError};
+use crate::go;
 use grammar::{grammar_remainder, raw_domain_end, tag_production, Failure, Remainder};
-pub(crate) use lower::go_to_lower;
-use lower::{has_uppercase, is_upper};
 use std::fmt;
 use std::ops::Range;
 
@@ -451,6 +449,17 @@ pub fn parse_raw_parts(input: &str, algorithms: DigestAlgorithms) -> Result<Part
     })
 }
 
+/// Does Go's `unicode.ToLower` change `c`? distribution's uppercase check is
+/// `strings.ToLower(name) != name`; this is it for one character, so the error can point at it.
+fn is_upper(c: char) -> bool {
+    go::strings::to_lower_char(c) != c
+}
+
+/// `strings.ToLower(s) != s`, without building the lowered string.
+fn has_uppercase(s: &str) -> bool {
+    s.chars().any(is_upper)
+}
+
 /// distribution's rule for a string that does not match: if its lowercase form would, the
 /// problem is uppercase; otherwise it is a format error.
 fn classify_failure(
@@ -463,7 +472,7 @@ fn classify_failure(
         Failure::Final(e) => e,
         Failure::Format { offset, expected } => {
             let tail = input.get(from..).unwrap_or("");
-            if has_uppercase(tail) && lowercase_matches(&go_to_lower(tail)) {
+            if has_uppercase(tail) && lowercase_matches(&go::strings::to_lower(tail)) {
                 let offset = from + tail.find(|c: char| is_upper(c)).unwrap_or(0);
                 return ReferenceError::ContainsUppercase {
                     offset,

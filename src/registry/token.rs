@@ -166,7 +166,7 @@ pub fn token_key(
     cred_id: &str,
 ) -> String {
     let mut s = scopes.to_vec();
-    crate::sort::sort(&mut s);
+    crate::go::sort::sort(&mut s);
     s.dedup();
     format!(
         "{registry}|{realm}|{}|{}|{cred_id}",

@@ -17,9 +17,9 @@
 
 use crate::auth::config::{child_path, offset_of};
 use crate::auth::credential::Credential;
-use crate::auth::duration::parse_go_duration;
 use crate::auth::glob::{explain_match, parse_schemeless_url, urls_match, Mismatch};
 use crate::error::Coded;
+use crate::go;
 use crate::manifest::parse_value;
 use crate::yaml::{parse_json_or_yaml, YamlError};
 use serde_json::{Map, Value};
@@ -340,7 +340,7 @@ pub fn provider_config_from_value(
                 r.issue(&dcd_path, "defaultCacheDuration is required");
                 0
             }
-            Some(s) => match parse_go_duration(&s) {
+            Some(s) => match go::time::parse_duration(&s) {
                 Ok(d) if d < 0 => {
                     r.issue(&dcd_path, "must be greater than or equal to 0");
                     0
@@ -528,7 +528,7 @@ pub fn parse_provider_response(
     };
     let cache_duration_ns = match obj.get("cacheDuration") {
         None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(parse_go_duration(s).map_err(|e| {
+        Some(Value::String(s)) => Some(go::time::parse_duration(s).map_err(|e| {
             bad(
                 "cacheDuration",
                 format!("must be a Go duration: {} (value not shown)", e.reason),

@@ -22,7 +22,8 @@
 
 use super::windows::WindowsVersion;
 use super::{format_all, normalize_with_host_os, Platform, PlatformError};
-use crate::sort::sorted_permutation;
+use crate::go::sort::{sort_by, sorted_permutation};
+use crate::go::strconv::atoi;
 use std::cmp::Ordering;
 
 /// Which containerd comparer a [`Matcher`] reproduces.
@@ -189,29 +190,6 @@ fn variant_number(arch: &str, variant: &str) -> Option<i64> {
     Some(n)
 }
 
-/// Go `strconv.Atoi` (optional sign, decimal digits, 64-bit range).
-fn go_atoi(s: &str) -> Option<i64> {
-    let (neg, digits) = match s.as_bytes().first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
-        _ => (false, s),
-    };
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let mut v: i64 = 0;
-    for b in digits.bytes() {
-        let d = i64::from(b - b'0');
-        v = v.checked_mul(10)?;
-        v = if neg {
-            v.checked_sub(d)?
-        } else {
-            v.checked_add(d)?
-        };
-    }
-    Some(v)
-}
-
 fn with(p: &Platform, arch: &str, variant: &str) -> Platform {
     Platform {
         architecture: arch.to_string(),
@@ -226,7 +204,7 @@ fn platform_vector(p: &Platform, host_os: &str, out: &mut Vec<Entry>) {
     out.push(one(p));
     match p.architecture.as_str() {
         "amd64" => {
-            if let Some(v) = go_atoi(p.variant.strip_prefix('v').unwrap_or(&p.variant)) {
+            if let Some(v) = atoi(p.variant.strip_prefix('v').unwrap_or(&p.variant)) {
                 if v > 1 {
                     out.push(Entry::Run {
                         base: Simple::new(&with(p, "amd64", ""), host_os),
@@ -249,10 +227,10 @@ fn platform_vector(p: &Platform, host_os: &str, out: &mut Vec<Entry>) {
                 None => (variant.as_str(), None),
             };
             let major_text = major.strip_prefix('v').unwrap_or(major);
-            if let Some(mut arm_major) = go_atoi(major_text).filter(|m| *m >= 8) {
+            if let Some(mut arm_major) = atoi(major_text).filter(|m| *m >= 8) {
                 let mut arm_minor = 0;
                 if variant.len() == 4 {
-                    if let Some(m) = minor.and_then(go_atoi) {
+                    if let Some(m) = minor.and_then(atoi) {
                         arm_minor = m;
                     }
                 }
@@ -289,7 +267,7 @@ fn platform_vector(p: &Platform, host_os: &str, out: &mut Vec<Entry>) {
 
 /// The `arm` tail of `platformVector` (after the platform itself): v(N-1) … v5.
 fn arm_vector(p: &Platform, host_os: &str, out: &mut Vec<Entry>) {
-    if let Some(v) = go_atoi(p.variant.strip_prefix('v').unwrap_or(&p.variant)) {
+    if let Some(v) = atoi(p.variant.strip_prefix('v').unwrap_or(&p.variant)) {
         if v > 5 {
             out.push(Entry::Run {
                 base: Simple::new(&with(p, "arm", ""), host_os),
@@ -581,13 +559,7 @@ impl Matcher {
 
     /// Sorts `platforms` in place, preferred first, stably.
     pub fn sort(&self, platforms: &mut Vec<Platform>) {
-        let order = self.sorted_indices(platforms);
-        let mut slots: Vec<Option<Platform>> = platforms.drain(..).map(Some).collect();
-        platforms.extend(
-            order
-                .into_iter()
-                .filter_map(|i| slots.get_mut(i).and_then(Option::take)),
-        );
+        sort_by(platforms, |a, b| self.less(a, b));
     }
 }
 

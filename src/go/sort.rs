@@ -1,4 +1,4 @@
-//! Stable sorting for the whole crate, in one non-generic copy.
+//! Go's `sort.SliceStable`: the crate's one stable sort, in one non-generic copy.
 //!
 //! `slice::sort` and its relatives add several kilobytes of wasm for every element type and
 //! comparison they are used with; everything here sorts a permutation of indices through a

@@ -1,5 +1,5 @@
-//! Go's `unicode.ToLower`, the simple (one-to-one) lowercase mapping `strings.ToLower`
-//! applies, as a compact table.
+//! Go's `strings.ToLower` and the `unicode.ToLower` it applies one character at a time: the
+//! simple (one-to-one) lowercase mapping, as a compact table.
 //!
 //! `char::to_lowercase` carries core's full conversion table (some 11 KB of wasm); the mapping
 //! is mostly runs of consecutive (or every other) characters shifted by the same amount, so it
@@ -198,7 +198,7 @@ const RUNS: &[(u32, u8, u8, i32)] = &[
 ];
 
 /// Go's `unicode.ToLower(c)`.
-pub(crate) fn go_lower_char(c: char) -> char {
+pub(crate) fn to_lower_char(c: char) -> char {
     if c.is_ascii() {
         return c.to_ascii_lowercase();
     }
@@ -219,23 +219,14 @@ pub(crate) fn go_lower_char(c: char) -> char {
         .unwrap_or(c)
 }
 
-/// Does lowering change this character (Go's `unicode.ToLower`)?
-pub(super) fn is_upper(c: char) -> bool {
-    go_lower_char(c) != c
-}
-
-pub(super) fn has_uppercase(s: &str) -> bool {
-    s.chars().any(is_upper)
-}
-
 /// Go's `strings.ToLower` (one rune at a time: no final-sigma rule, unlike `str::to_lowercase`).
-pub(crate) fn go_to_lower(s: &str) -> String {
-    s.chars().map(go_lower_char).collect()
+pub(crate) fn to_lower(s: &str) -> String {
+    s.chars().map(to_lower_char).collect()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::go_lower_char;
+    use super::to_lower_char;
 
     #[test]
     fn the_table_is_the_simple_lowercase_mapping_for_every_character() {
@@ -247,7 +238,7 @@ mod tests {
                 (Some(l), None) => l,
                 _ => c,
             };
-            assert_eq!(go_lower_char(c), want, "U+{u:04X}");
+            assert_eq!(to_lower_char(c), want, "U+{u:04X}");
         }
     }
 }

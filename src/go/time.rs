@@ -1,4 +1,5 @@
-//! Go durations (`time.ParseDuration`), as used by `defaultCacheDuration` and `cacheDuration`.
+//! Go's `time.ParseDuration`, as the kubelet applies it to a credential provider's
+//! `defaultCacheDuration` and to a plugin response's `cacheDuration`.
 //!
 //! Grammar: `[-+]?([0-9]*(\.[0-9]*)?[a-z]+)+` with units `ns`, `us`/`µs`/`μs`, `ms`, `s`, `m`,
 //! `h`; the bare string `0` (optionally signed) is zero; a number without unit is an error;
@@ -6,7 +7,9 @@
 
 use std::fmt;
 
-/// Why a duration string is rejected; `Display` mirrors Go's message.
+/// Why a duration string is rejected. `Display` has the words of Go's message but not all of
+/// it: Go also names an unknown unit (`time: unknown unit "d" in duration "1d"`) and writes
+/// non-ASCII input as `\x` escapes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DurationError {
     /// The input.
@@ -35,8 +38,8 @@ fn unit_nanos(unit: &str) -> Option<u64> {
     })
 }
 
-/// Parses a Go duration into nanoseconds.
-pub fn parse_go_duration(input: &str) -> Result<i64, DurationError> {
+/// `time.ParseDuration`: the duration in nanoseconds.
+pub fn parse_duration(input: &str) -> Result<i64, DurationError> {
     let err = |reason| DurationError {
         input: input.to_string(),
         reason,
@@ -161,7 +164,7 @@ mod tests {
             ("2562047h47m16.854775807s", i64::MAX),
         ];
         for (input, want) in ok {
-            assert_eq!(parse_go_duration(input), Ok(want), "{input}");
+            assert_eq!(parse_duration(input), Ok(want), "{input}");
         }
         let bad = [
             ("", "invalid duration"),
@@ -174,11 +177,7 @@ mod tests {
             ("-", "invalid duration"),
         ];
         for (input, reason) in bad {
-            assert_eq!(
-                parse_go_duration(input).unwrap_err().reason,
-                reason,
-                "{input}"
-            );
+            assert_eq!(parse_duration(input).unwrap_err().reason, reason, "{input}");
         }
     }
 }
