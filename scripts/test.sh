@@ -11,6 +11,8 @@ bash scripts/setup.sh
 say "cargo fmt --check && cargo clippy"
 cargo fmt --check
 cargo clippy --all-targets --quiet -- -D warnings
+say "cargo doc (no broken links in the API docs)"
+RUSTDOCFLAGS="-D rustdoc::broken_intra_doc_links -D rustdoc::private_intra_doc_links" cargo doc --no-deps --quiet
 
 say "Rust tests (native)"
 cargo test --quiet

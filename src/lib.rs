@@ -1,5 +1,5 @@
 //! pullspec: container images the way Kubernetes knows them, in a pure-Rust core that the
-//! WebAssembly bindings in [`js`] expose to JavaScript.
+//! WebAssembly bindings in `js` expose to JavaScript.
 //!
 //! The core modules do no I/O and know nothing of JS; `cargo test` runs them natively.
 

@@ -361,7 +361,7 @@ pub fn format(p: &Platform) -> String {
     go::path::join(&[&p.os, &p.architecture, &p.variant])
 }
 
-/// containerd `FormatAll`: like [`format`], plus `(os.version+feature...)` after the OS
+/// containerd `FormatAll`: like [`format()`], plus `(os.version+feature...)` after the OS
 /// (features sorted, `% + ( ) /` percent-encoded).
 pub fn format_all(p: &Platform) -> String {
     if p.os.is_empty() {

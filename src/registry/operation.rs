@@ -2,9 +2,9 @@
 //! it answers with, and the one lifecycle the operations are written in.
 //!
 //! An operation made of exchanges (one request each, carried through authentication, retries
-//! and redirects by [`Exchange`]) implements [`Exchanges`]: which exchange to start with, and
+//! and redirects by [`Exchange`]) implements `Exchanges`: which exchange to start with, and
 //! what the final response of each means (the result, or the next exchange: a listing's next
-//! page, a manifest `GET` after a `HEAD` without a digest). Its [`State`] runs that:
+//! page, a manifest `GET` after a `HEAD` without a digest). Its `State` runs that:
 //! not started, exchanging, finished. [`super::ResolveOp`] chains operations rather than
 //! exchanges, and [`super::BlobOp`] streams a body and resumes it; they keep states of their
 //! own, named the same way.
