@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -12,8 +12,43 @@ export function vectors(name) {
   return JSON.parse(readFileSync(join(dir, name), "utf8"));
 }
 
-/** Runs the CLI: { status, stdout, stderr }. */
+/** The command line every CLI test runs: pkg/cli.js (`pullspec`). */
+export const CLI = join(root, "pkg/cli.js");
+
+/** Runs the CLI and waits (spawnSync options: input, env, cwd, timeout, stdio): { status, stdout, stderr }. */
 export function cli(args, options = {}) {
-  const r = spawnSync(process.execPath, [join(root, "pkg/cli.js"), ...args], { encoding: "utf8", ...options });
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", ...options });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Starts the CLI without blocking this process (a registry proxy, token server or fake
+ * registry of the test answers from it): `{ child, exited }`, `exited` resolving to
+ * `{ code, signal, stdout, stderr }` when it has ended. `input` is written to its standard
+ * input; without it standard input is empty.
+ */
+export function startCli(args, { input, ...options } = {}) {
+  const child = spawn(process.execPath, [CLI, ...args], { ...options, stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (d) => (stdout += d));
+  child.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
+  const exited = new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  if (input !== undefined) child.stdin.end(input);
+  return { child, exited };
+}
+
+/** {@link startCli}, awaited: { status, stdout, stderr }; after `timeout` ms it is killed (SIGKILL). */
+export async function cliAsync(args, { timeout, ...options } = {}) {
+  const { child, exited } = startCli(args, options);
+  const timer = timeout === undefined ? null : setTimeout(() => child.kill("SIGKILL"), timeout);
+  try {
+    const { code, stdout, stderr } = await exited;
+    return { status: code, stdout, stderr };
+  } finally {
+    clearTimeout(timer);
+  }
 }

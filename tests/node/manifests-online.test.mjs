@@ -6,14 +6,11 @@ import assert from "node:assert/strict";
 import net from "node:net";
 import { startRegistries } from "../registry/harness.mjs";
 import { checkManifests, applyEdits, RegistryClient, Keyring, PullspecError } from "../../pkg/node.js";
-import { run } from "./registry-helpers.mjs";
 import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { root } from "./helpers.mjs";
-
-/** The CLI, asynchronously: the fault proxy runs in this process and must keep answering. */
-const cliAsync = (args) => run(process.execPath, [join(root, "pkg/cli.js"), ...args]);
+import { run } from "./registry-helpers.mjs";
+import { cliAsync } from "./helpers.mjs"; // the fault proxy runs in this process and must keep answering
 
 let r;
 let fx;

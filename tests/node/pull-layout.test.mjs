@@ -14,7 +14,7 @@
 import { test, describe, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtemp, rm, readFile, readdir, writeFile, mkdir, stat, utimes } from "node:fs/promises";
 import { existsSync } from "node:fs";
@@ -22,8 +22,8 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { startRegistries } from "../registry/harness.mjs";
 import { RegistryClient, PullspecError, pullOciLayout, MAX_MEMORY_BLOB_SIZE } from "../../pkg/node.js";
-import { sha256, cli } from "./registry-helpers.mjs";
-import { root } from "./helpers.mjs";
+import { sha256 } from "./registry-helpers.mjs";
+import { cliAsync as cli, startCli } from "./helpers.mjs";
 
 const MiB = 1024 * 1024;
 let r, F, fx, tmp;
@@ -67,17 +67,6 @@ async function existingLayout(name) {
   const out = fresh(name);
   await pullOciLayout(new RegistryClient(), `${r.anonymous.host}/single:1.0`, { output: out, platform: "linux/amd64" });
   return out;
-}
-
-/** The CLI as a child process: { child, exited: Promise<{ code, signal, stderr, stdout }> }. */
-function startCli(args) {
-  const child = spawn(process.execPath, [join(root, "pkg/cli.js"), ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.setEncoding("utf8").on("data", (d) => (stdout += d));
-  child.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
-  const exited = new Promise((resolve) => child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr })));
-  return { child, exited };
 }
 
 /** Waits until `dir` holds a blob temporary of at least `bytes`; returns its name. */

@@ -2,9 +2,7 @@
 import http from "node:http";
 import { createHash } from "node:crypto";
 import { spawn } from "node:child_process";
-import { join } from "node:path";
 import assert from "node:assert/strict";
-import { root } from "./helpers.mjs";
 import { PullspecError } from "../../pkg/node.js";
 
 export const sha256 = (bytes) => "sha256:" + createHash("sha256").update(bytes).digest("hex");
@@ -16,22 +14,6 @@ export function dockerConfig(entries) {
     auths[host] = { auth: Buffer.from(`${user}:${password}`).toString("base64") };
   }
   return JSON.stringify({ auths });
-}
-
-/**
- * Runs the CLI without blocking the event loop (the token server and proxies of the harness
- * live in this process): { status, stdout, stderr }.
- */
-export function cli(args, options = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, "pkg/cli.js"), ...args], { ...options, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
 }
 
 /** Runs a program: { status, stdout, stderr } (status null when it could not start). */

@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startRegistries } from "../registry/harness.mjs";
 import { RegistryClient, Keyring, PullspecError, pullOciLayout } from "../../pkg/node.js";
-import { sha256, dockerConfig, cli, run, startTagPaginator, putManifest } from "./registry-helpers.mjs";
+import { sha256, dockerConfig, run, startTagPaginator, putManifest } from "./registry-helpers.mjs";
+import { cliAsync as cli } from "./helpers.mjs";
 
 const MiB = 1024 * 1024;
 let r, fx, tmp;
