@@ -15,9 +15,13 @@ export function vectors(name) {
 /** The command line every CLI test runs: pkg/cli.js (`pullspec`). */
 export const CLI = join(root, "pkg/cli.js");
 
-/** Runs the CLI and waits (spawnSync options: input, env, cwd, timeout, stdio): { status, stdout, stderr }. */
+/**
+ * Runs the CLI and waits (spawnSync options: input, env, cwd, timeout, stdio): { status, stdout,
+ * stderr }. Within 30 s unless `timeout` says otherwise, so a hang fails the test instead of
+ * stalling the run; up to 64 MiB of output.
+ */
 export function cli(args, options = {}) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", ...options });
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", timeout: 30_000, maxBuffer: 64 << 20, ...options });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
