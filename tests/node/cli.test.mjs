@@ -3,12 +3,13 @@
 // Big topics have their own files: cli-check (check, images), cli-inputs (files and standard input
 // that must be refused at once), cli-escape (outside text on the terminal), cli-registry and
 // cli-pull (the registry commands, against the local registry harness).
-import { test, describe } from "node:test";
+import { test, describe, before } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join, delimiter } from "node:path";
 import { parseManifest } from "../../pkg/node.js";
-import { cli, root } from "./helpers.mjs";
+import { cli, root, scratch } from "./helpers.mjs";
+import { b64, dockerconfigjson, kubeletFiles, providerPlugins, credentialHelper } from "./credential-fixtures.mjs";
 
 const examples = join(root, "pkg/examples");
 const example = (name) => readFileSync(join(examples, name));
@@ -186,4 +187,117 @@ test("demo runs every section on the bundled examples and reports them as JSON",
   assert.ok(report.multiarch.problems.includes("DUPLICATE_KEY"));
   assert.deepEqual(report.credentials, ["team", "node"]);
   assert.doesNotMatch(r.stdout, /s3cret|n0de|t0ken/);
+});
+
+// ---------------------------------------------------------------------------------------------
+// pullspec creds, on the files and programs auth.test.mjs gives the API (credential-fixtures.mjs).
+const dir = scratch("pullspec-cli-creds-");
+
+describe("creds: real kubelet files", () => {
+  let root, home, cwd;
+  before(() => ({ root, home, cwd } = kubeletFiles(dir)));
+
+  test("CLI: creds with --kubelet-root uses the search path, redacts, explains", () => {
+    const env = { ...process.env, HOME: home };
+    const r = cli(["creds", "registry.example.com/team/app:1.0", "--kubelet-root", root], { env, cwd });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /lookup key: registry\.example\.com\/team\/app/);
+    assert.ok(r.stdout.includes(`config:     ${join(home, ".docker", "config.json")} (kubelet search path)`), r.stdout);
+    assert.match(r.stdout, /1\. alice:<redacted>  from config:/);
+    assert.doesNotMatch(r.stdout + r.stderr, /alice-file-pw|legacy-pw/);
+
+    const ex = cli(["creds", "registry.example.com/team/app", "--kubelet-root", root, "--explain"], { env, cwd });
+    assert.equal(ex.status, 0, ex.stderr);
+    assert.ok(ex.stdout.includes(`${join(root, "config.json")}: skipped: does not decode`), ex.stdout);
+    assert.ok(ex.stdout.includes(`${join(cwd, "config.json")}: skipped: read error`), ex.stdout);
+    assert.ok(ex.stdout.includes(`${join(home, ".dockercfg")}: not consulted`), ex.stdout);
+    assert.match(ex.stdout, /node:registry\.example\.com: matched/);
+    assert.doesNotMatch(ex.stdout, /alice-file-pw/);
+
+    const shown = cli(["creds", "registry.example.com/team/app", "--kubelet-root", root, "--show-secrets"], { env, cwd });
+    assert.match(shown.stdout, /alice:alice-file-pw/);
+
+    const json = cli(["creds", "registry.example.com/team/app", "--kubelet-root", root, "--json", "--explain"], { env, cwd });
+    assert.equal(json.status, 0, json.stderr);
+    const j = JSON.parse(json.stdout);
+    assert.equal(j.lookupKey, "registry.example.com/team/app");
+    assert.equal(j.kubeletConfig.used, join(home, ".docker", "config.json"));
+    assert.equal(j.credentials[0].password, "<redacted>");
+    assert.equal(j.explanation.considered[0].matched, true);
+    assert.doesNotMatch(json.stdout, /alice-file-pw/);
+
+    const anon = cli(["creds", "quay.io/other/app", "--kubelet-root", root], { env, cwd });
+    assert.equal(anon.status, 0, anon.stderr);
+    assert.match(anon.stdout, /no credentials: anonymous pull/);
+  });
+
+  test("CLI: --config and --secret files; bad input exits 1, usage exits 2", () => {
+    const d = dir("cli-files");
+    const cfg = join(d, "config.json");
+    writeFileSync(cfg, dockerconfigjson({ "r.example.com": { username: "cfg", password: "cfg-secret-pw" } }));
+    const secret = join(d, "secret.yaml");
+    writeFileSync(secret, `apiVersion: v1\nkind: Secret\nmetadata:\n  name: regcred\ntype: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: ${b64(dockerconfigjson({ "r.example.com": { username: "pod", password: "pod-secret-pw" } }))}\n`);
+    const r = cli(["creds", "r.example.com/app", "--config", cfg, "--secret", secret]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /1\. pod:<redacted>  from secret\/regcred:r\.example\.com/);
+    assert.match(r.stdout, /2\. cfg:<redacted>  from config:/);
+    assert.ok(r.stdout.includes(`config:     ${cfg} (given, json)`), r.stdout);
+    assert.doesNotMatch(r.stdout + r.stderr, /secret-pw/);
+
+    const bad = join(d, "bad.yaml");
+    writeFileSync(bad, "kind: Secret\nmetadata:\n  name: broken\ndata: [\n");
+    const b = cli(["creds", "r.example.com/app", "--config", cfg, "--secret", bad]);
+    assert.equal(b.status, 1);
+    assert.ok(b.stderr.includes(`SECRET_INVALID: ${bad}: pull secret "broken": not valid YAML`), b.stderr);
+    // A file that cannot be read is exit 2, as for every command (cli.js), in one line.
+    const missing = cli(["creds", "r.example.com/app", "--config", join(d, "missing.json")]);
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /^pullspec creds: docker config .*missing\.json: cannot read: ENOENT\n$/);
+    assert.equal(cli(["creds"]).status, 2);
+    assert.equal(cli(["creds", "a", "b"]).status, 2);
+    assert.equal(cli(["creds", "r.example.com/app", "--provider-config", cfg]).status, 2);
+  });
+});
+
+describe("creds: exec credential provider (a real plugin)", () => {
+  let bin, config;
+  before(() => ({ bin, config } = providerPlugins(dir)));
+
+  test("CLI: --provider-config with --provider-bin", () => {
+    const d = dir("cli-provider");
+    const cfgPath = join(d, "providers.yaml");
+    writeFileSync(cfgPath, config("Image", null));
+    const r = cli(["creds", "a.plugin.example/team/app", "--provider-config", cfgPath, "--provider-bin", bin, "--kubelet-root", d, "--explain"], { env: { ...process.env, HOME: d }, cwd: d });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /1\. u-team-app:<redacted>  from provider\/fake-plugin:\*\.plugin\.example/);
+    assert.match(r.stdout, /provider fake-plugin: ran; response cached under a\.plugin\.example\/team\/app/);
+    assert.doesNotMatch(r.stdout, /plugin-secret/);
+    const fail = cli(["creds", "a.plugin.example/fail", "--provider-config", cfgPath, "--provider-bin", bin, "--kubelet-root", d], { env: { ...process.env, HOME: d }, cwd: d });
+    assert.equal(fail.status, 0, fail.stderr);
+    assert.match(fail.stderr, /warning: PROVIDER_FAILED: .*boom/);
+    assert.match(fail.stdout, /no credentials: anonymous pull/);
+  });
+});
+
+describe("creds: docker credential helpers (opt-in)", () => {
+  let helperBin, counter, helperCalls, cfgText;
+  const savedPath = process.env.PATH;
+  before(() => ({ helperBin, counter, calls: helperCalls, cfgText } = credentialHelper(dir)));
+
+  test("CLI: --credential-helpers opts in", () => {
+    const home = dir("cli-helper-home");
+    mkdirSync(join(home, ".docker"));
+    writeFileSync(join(home, ".docker", "config.json"), cfgText);
+    const env = { ...process.env, HOME: home, PATH: `${helperBin}${delimiter}${savedPath}` };
+    const args = ["creds", "helper.example.com/app", "--kubelet-root", dir("k3")];
+    rmSync(counter, { force: true });
+    const off = cli(args, { env, cwd: home });
+    assert.equal(off.status, 0, off.stderr);
+    assert.doesNotMatch(off.stdout, /helper\/test/);
+    assert.deepEqual(helperCalls(), []);
+    const on = cli([...args, "--credential-helpers"], { env, cwd: home });
+    assert.equal(on.status, 0, on.stderr);
+    assert.match(on.stdout, /hu:<redacted>  from helper\/test:helper\.example\.com/);
+    assert.doesNotMatch(on.stdout, /helper-secret-pw/);
+  });
 });

@@ -1,5 +1,7 @@
 // Shared helpers of the Node tests.
-import { readFileSync } from "node:fs";
+import { before, after } from "node:test";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { spawn, spawnSync } from "node:child_process";
@@ -10,6 +12,26 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 export function vectors(name) {
   const dir = process.env.PULLSPEC_VECTORS ?? join(root, "tests/vectors");
   return JSON.parse(readFileSync(join(dir, name), "utf8"));
+}
+
+/**
+ * A temporary folder for the test file that calls this (at its top level: made before its tests,
+ * removed after them); returns `dir(name)`, which makes a fresh folder in it for each call.
+ */
+export function scratch(prefix) {
+  let top;
+  let made = 0;
+  before(() => {
+    top = mkdtempSync(join(tmpdir(), prefix));
+  });
+  after(() => {
+    rmSync(top, { recursive: true, force: true });
+  });
+  return (name) => {
+    const d = join(top, `${++made}-${name}`);
+    mkdirSync(d, { recursive: true });
+    return d;
+  };
 }
 
 /** The command line every CLI test runs: pkg/cli.js (`pullspec`). */
