@@ -1,6 +1,7 @@
 // Shared helpers of the Node tests.
 import { before, after } from "node:test";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
+import assert from "node:assert/strict";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
@@ -77,4 +78,22 @@ export async function cliAsync(args, { timeout, ...options } = {}) {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * `dir` (made if missing) holding a FIFO, a link to /dev/zero, a file over 4 MiB and a directory,
+ * each named *.json: `{ dir, fifo, zero, big, folder }`.
+ */
+export function specialFiles(dir) {
+  mkdirSync(dir, { recursive: true });
+  const fifo = join(dir, "fifo.json");
+  assert.equal(spawnSync("mkfifo", [fifo]).status, 0, "mkfifo");
+  const zero = join(dir, "zero.json");
+  symlinkSync("/dev/zero", zero);
+  const big = join(dir, "big.json");
+  writeFileSync(big, "");
+  truncateSync(big, 4 * 1024 * 1024 + 1);
+  const folder = join(dir, "folder.json");
+  mkdirSync(folder);
+  return { dir, fifo, zero, big, folder };
 }
