@@ -6,45 +6,13 @@
 import { gen } from "./runtime.js";
 import { PullspecError } from "./errors.js";
 import { requireString, optionalString, optionsObject } from "./args.js";
+import { Credential } from "./credential.js";
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
-const REDACTED = "<redacted>";
 /** Where node-auth.js installs the runner of docker credential helpers (`credentialHelpers: true`). */
 const HELPER_RUNNER = Symbol.for("pullspec.dockerCredentialHelper");
 
 const isThenable = (v) => v !== null && (typeof v === "object" || typeof v === "function") && typeof v.then === "function";
-
-/** The printable form of a credential: every secret replaced by `<redacted>` (empty stays empty). */
-function redacted(c) {
-  const out = { username: c.username, password: c.password ? REDACTED : "" };
-  if (c.email !== undefined) out.email = c.email;
-  if (c.identityToken !== undefined) out.identityToken = c.identityToken ? REDACTED : "";
-  if (c.registryToken !== undefined) out.registryToken = c.registryToken ? REDACTED : "";
-  out.key = c.key;
-  out.source = c.source;
-  return out;
-}
-
-/**
- * One credential a lookup returned. The fields hold the real secrets (that is what they are
- * for), but every printed form redacts them: `String(c)` is `user:<redacted>`, `JSON.stringify`
- * and `util.inspect`/`console.log` show `"<redacted>"`.
- */
-class Credential {
-  constructor(fields) {
-    Object.assign(this, fields);
-  }
-  toString() {
-    return `${this.username}:${REDACTED}`;
-  }
-  toJSON() {
-    return redacted(this);
-  }
-  [INSPECT](depth, options, inspect) {
-    const shown = redacted(this);
-    return typeof inspect === "function" ? `Credential ${inspect(shown, options)}` : `Credential ${JSON.stringify(shown)}`;
-  }
-}
 
 /** Prefixes a PullspecError's message with where the input came from. */
 function named(e, source) {

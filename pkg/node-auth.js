@@ -78,9 +78,7 @@ function pickSpec(specs, context) {
   const name = context?.provider?.name;
   if (specs === null) {
     if (context?.provider) return context.provider;
-    throw new PullspecError("execCredentialProvider was given no provider config and the call names no provider", {
-      code: "INVALID_ARGUMENT",
-    });
+    throw invalid("execCredentialProvider was given no provider config and the call names no provider");
   }
   const spec = name === undefined ? (specs.length === 1 ? specs[0] : undefined) : specs.find((s) => s.name === name);
   if (!spec) {
@@ -252,7 +250,7 @@ export function execCredentialProvider(binDir, providerConfig, options = {}) {
 export function dockerCredentialHelper(name, options = {}) {
   if (typeof name !== "string" || name === "" || /[/\\\s]/.test(name)) {
     const shown = typeof name === "string" ? JSON.stringify(name) : describe(name);
-    throw new PullspecError(`invalid credential helper name ${shown}`, { code: "INVALID_ARGUMENT" });
+    throw invalid(`invalid credential helper name ${shown}`);
   }
   const program = `docker-credential-${name}`;
   options = optionsObject(options);

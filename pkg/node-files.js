@@ -7,6 +7,7 @@
 // alone, for one-line reports such as `FILE: reason`).
 import { closeSync, constants, fstatSync, openSync, readSync, statSync } from "node:fs";
 import { PullspecError } from "./errors.js";
+import { invalid } from "./args.js";
 
 const MiB = 1024 * 1024;
 
@@ -48,10 +49,10 @@ function failure(code, path, reason, extra = {}) {
  */
 export function readFileLimited(path, limit) {
   if (typeof path !== "string" || path === "") {
-    throw new PullspecError("a file path must be a non-empty string", { code: "INVALID_ARGUMENT" });
+    throw invalid("a file path must be a non-empty string");
   }
   if (!Number.isSafeInteger(limit) || limit < 0) {
-    throw new PullspecError("a file size limit must be a whole number of bytes", { code: "INVALID_ARGUMENT" });
+    throw invalid("a file size limit must be a whole number of bytes");
   }
   const unreadable = (e) => failure("FILE_UNREADABLE", path, `cannot read: ${e?.code ?? e?.message ?? e}`, { errno: e?.code });
   const notRegular = (st) => failure("FILE_NOT_REGULAR", path, `${kindOf(st)}, not a regular file: not read`, { kind: kindOf(st) });

@@ -3,7 +3,7 @@
 // the grammar lives in Rust (src/reference/). Types: index.d.ts.
 import { PullspecError } from "./errors.js";
 import { gen, state } from "./runtime.js";
-import { requireString } from "./args.js";
+import { invalid, requireString } from "./args.js";
 
 export { PullspecError };
 
@@ -168,7 +168,7 @@ export function tryParseReference(input) {
  */
 export function parseReferences(inputs) {
   if (!Array.isArray(inputs)) {
-    throw new PullspecError("parseReferences takes an array of strings", { code: "INVALID_ARGUMENT" });
+    throw invalid("parseReferences takes an array of strings");
   }
   let bytes = 0;
   for (const s of inputs) {

@@ -354,7 +354,7 @@ export async function run(values, positionals, io) {
   // as the registry commands take them (--docker-config here, since --config names .pullspec.yaml).
   const online = values.online
     ? {
-        client: clientFrom({ config: values["docker-config"], secret: values.secret, "kubelet-root": values["kubelet-root"], "insecure-registry": values["insecure-registry"] }),
+        client: await clientFrom({ config: values["docker-config"], secret: values.secret, "kubelet-root": values["kubelet-root"], "insecure-registry": values["insecure-registry"] }),
         clusterPlatforms: values["cluster-platform"] ?? [],
         cache: new Map(),
       }

@@ -1,18 +1,14 @@
-import { basename } from "node:path";
-import {
-  Keyring,
-  loadKubeletConfig,
-  execCredentialProvider,
-} from "../node.js";
-import { UsageError, readInput, withFile, escapeControl as e } from "./format.js";
+import { execCredentialProvider } from "../node.js";
+import { credentialLine, printable } from "../credential.js";
+import { UsageError, withFile, escapeControl as e } from "./format.js";
+import { inputName, readCredentialFile } from "./files.js";
+import { keyringFrom, credentialOptions, credentialUsage } from "./client.js";
 
 export const summary = "the registry credentials the kubelet would use for an image, in order";
 export const usage =
-  "IMAGE [--config FILE]... [--secret FILE]... [--kubelet-root DIR] [--provider-config FILE --provider-bin DIR] [--credential-helpers] [--raw] [--explain] [--show-secrets] [--json]";
+  `IMAGE ${credentialUsage} [--provider-config FILE --provider-bin DIR] [--credential-helpers] [--raw] [--explain] [--show-secrets] [--json]`;
 export const options = {
-  config: { type: "string", multiple: true },
-  secret: { type: "string", multiple: true },
-  "kubelet-root": { type: "string" },
+  ...credentialOptions,
   "provider-config": { type: "string" },
   "provider-bin": { type: "string" },
   "credential-helpers": { type: "boolean" },
@@ -21,17 +17,6 @@ export const options = {
   "show-secrets": { type: "boolean" },
   json: { type: "boolean" },
 };
-
-
-/** `user:<redacted>` (or the real secret with --show-secrets). */
-function show(c, secrets) {
-  const hide = (v) => (v ? "<redacted>" : "");
-  // Usernames and secrets come from files and plugins: escaped.
-  let s = `${e(c.username)}:${secrets ? e(c.password) : hide(c.password)}`;
-  if (c.identityToken !== undefined) s += ` identityToken=${secrets ? e(c.identityToken) : hide(c.identityToken)}`;
-  if (c.registryToken !== undefined) s += ` registryToken=${secrets ? e(c.registryToken) : hide(c.registryToken)}`;
-  return s;
-}
 
 export async function run(values, positionals, io) {
   if (positionals.length !== 1) throw new UsageError("give exactly one image");
@@ -43,33 +28,10 @@ export async function run(values, positionals, io) {
   }
   const helpers = Boolean(values["credential-helpers"]);
   const showSecrets = Boolean(values["show-secrets"]);
-  const keyring = new Keyring();
-
-  for (const path of values.secret ?? []) {
-    const text = readInput(path, "secret file");
-    withFile(path, () => keyring.addPullSecret(text));
-  }
-  const configs = [];
-  for (const path of values.config ?? []) {
-    const text = readInput(path, "docker config");
-    const format = basename(path) === ".dockercfg" ? "dockercfg" : undefined;
-    const summary = withFile(path, () => keyring.addDockerConfig(text, { source: path, format, credentialHelpers: helpers }));
-    configs.push({ path, format: summary.format });
-  }
-  let search = null;
-  if (values.config === undefined || values["kubelet-root"] !== undefined) {
-    const loaded = loadKubeletConfig({
-      rootDir: values["kubelet-root"] ?? "/var/lib/kubelet",
-      cwd: process.cwd(),
-      home: process.env.HOME,
-      keyring,
-      credentialHelpers: helpers,
-    });
-    search = { used: loaded.used, report: loaded.report };
-  }
+  const { keyring, configs, search } = await keyringFrom(values, { credentialHelpers: helpers });
   if (providerConfig !== undefined) {
-    const text = readInput(providerConfig, "credential provider config");
-    withFile(providerConfig, () => keyring.addCredentialProvider(text, execCredentialProvider(providerBin, text)));
+    const text = await readCredentialFile(providerConfig, "credential provider config");
+    withFile(inputName(providerConfig), () => keyring.addCredentialProvider(text, execCredentialProvider(providerBin, text)));
   }
 
   const { credentials, explanation } = await keyring.resolveAsync(image, { raw: Boolean(values.raw) });
@@ -84,7 +46,7 @@ export async function run(values, positionals, io) {
       image,
       lookupKey: explanation.lookupKey,
       anonymous: credentials.length === 0,
-      credentials: credentials.map((c) => (showSecrets ? { ...c } : c.toJSON())),
+      credentials: credentials.map((c) => printable(c, { secrets: showSecrets })),
       configs,
       kubeletConfig: search,
       warnings,
@@ -107,7 +69,7 @@ export async function run(values, positionals, io) {
     io.out("no credentials: anonymous pull");
   } else {
     io.out("credentials, in the order they are tried:");
-    credentials.forEach((c, i) => io.out(`  ${i + 1}. ${show(c, showSecrets)}  from ${e(c.source)}  via ${e(c.key)}`));
+    credentials.forEach((c, i) => io.out(`  ${i + 1}. ${credentialLine(c, { secrets: showSecrets, escape: e })}  from ${e(c.source)}  via ${e(c.key)}`));
   }
   if (values.explain) {
     if (search) {

@@ -1,9 +1,12 @@
-// Shared by the commands that read files: the PATH arguments of check, images, ref and policy
-// (files, directories walked for manifests, `-` for standard input), and reading any file or
-// standard input safely through pkg/node-files.js: only regular files, the size limit of the
-// kind of input applied while reading (FILE_LIMITS: Kubernetes manifests and lists 16 MiB,
-// image manifests 4 MiB, credential files 4 MiB), so a FIFO, /dev/zero or a huge file can
-// neither hang a command nor exhaust its memory.
+// Every input a command reads comes through here: the PATH arguments of check and images (files,
+// directories walked for manifests, `-` for standard input), the lists of ref and policy, the
+// manifests of select and manifest, the credential files of creds and the registry commands.
+// One rule for all: `-` is standard input, anything else a regular file read through
+// pkg/node-files.js (FIFOs, devices and directories refused without being opened), the size
+// limit of the kind of input applied while reading (FILE_LIMITS: Kubernetes manifests and lists
+// 16 MiB, image manifests 4 MiB, credential files 4 MiB), so a FIFO, /dev/zero or a huge file
+// can neither hang a command nor exhaust its memory; what cannot be read is an InputError whose
+// message is the one line printed for it.
 import { readdirSync, realpathSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { FILE_LIMITS, formatLimit, readFileLimited } from "../node-files.js";
@@ -36,17 +39,70 @@ function why(e) {
   return `cannot read: ${e?.code ?? e?.message ?? e}`;
 }
 
+/** How an input argument is named in messages: `<stdin>` for `-`, else the path as given. */
+export function inputName(arg) {
+  return arg === STDIN ? STDIN_LABEL : arg;
+}
+
 /**
- * Reads a regular file as UTF-8, refusing anything else (FIFOs, devices, sockets, directories)
- * without opening it, and files over `limit` bytes (applied while reading: at most limit + 1
- * bytes are read). Throws InputError.
+ * Reads an input argument as UTF-8 text: `-` is standard input, anything else a regular file; at
+ * most `limit` bytes either way. Rejects with InputError labelled `label`, by default the input's
+ * name (inputName) after `what` when given (`docker config /etc/x.json`).
+ */
+export async function readText(arg, { what, label, limit = MAX_INPUT_BYTES } = {}) {
+  return (await readBytes(arg, { what, label, limit })).toString("utf8");
+}
+
+/** {@link readText} as bytes (for manifests, whose digest is of the bytes). */
+export async function readBytes(arg, { what, label, limit = MAX_INPUT_BYTES } = {}) {
+  label ??= what === undefined ? inputName(arg) : `${what} ${inputName(arg)}`;
+  return arg === STDIN ? readStdinBytes(label, limit) : readRegularBytes(arg, label, limit);
+}
+
+/**
+ * What `reading` (a read of this module) resolves to, or null after `report(message)` says in
+ * one line why the input cannot be read: for commands that go on with their other inputs.
+ */
+export async function unlessUnreadable(reading, report) {
+  try {
+    return await reading;
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    report(e.message);
+    return null;
+  }
+}
+
+/**
+ * A manifest or index argument of select and manifest as bytes: at most 4 MiB (what the core
+ * accepts), or null after printing why it cannot be read.
+ */
+export function manifestBytes(arg, io) {
+  return unlessUnreadable(readBytes(arg, { limit: FILE_LIMITS.manifest }), io.err);
+}
+
+/**
+ * A credential file named on the command line (docker config, pull Secret, credential provider
+ * config, `what` says which) as text: at most 4 MiB. Rejects with InputError naming what it is.
+ */
+export function readCredentialFile(arg, what) {
+  return readText(arg, { what, limit: FILE_LIMITS.credentials });
+}
+
+/**
+ * Reads a regular file as UTF-8 at once (for a configuration found on a search path, never
+ * standard input): {@link readRegularBytes} as text.
  */
 export function readRegularFile(path, label = path, limit = MAX_INPUT_BYTES) {
   return readRegularBytes(path, label, limit).toString("utf8");
 }
 
-/** {@link readRegularFile} as bytes (for manifests, whose digest is of the bytes). */
-export function readRegularBytes(path, label = path, limit = MAX_INPUT_BYTES) {
+/**
+ * The bytes of a regular file, refusing anything else (FIFOs, devices, sockets, directories)
+ * without opening it, and files over `limit` bytes (applied while reading: at most limit + 1
+ * bytes are read). Throws InputError.
+ */
+function readRegularBytes(path, label, limit) {
   try {
     return readFileLimited(path, limit);
   } catch (e) {
@@ -55,13 +111,8 @@ export function readRegularBytes(path, label = path, limit = MAX_INPUT_BYTES) {
   }
 }
 
-/** Reads standard input to its end as UTF-8, at most `limit` bytes. Throws InputError. */
-export async function readStdin(label = STDIN_LABEL, limit = MAX_INPUT_BYTES) {
-  return (await readStdinBytes(label, limit)).toString("utf8");
-}
-
-/** {@link readStdin} as bytes. */
-export async function readStdinBytes(label = STDIN_LABEL, limit = MAX_INPUT_BYTES) {
+/** Standard input to its end, at most `limit` bytes. Rejects with InputError. */
+async function readStdinBytes(label, limit) {
   const chunks = [];
   let total = 0;
   try {
@@ -176,19 +227,13 @@ function walk(dir, found, problems, visited) {
 }
 
 /** The text of an input from collectInputs. Rejects with InputError. */
-export async function readInputText(input) {
-  return input.path === null ? readStdin(input.file) : readRegularFile(input.path, input.file);
+export function readInputText(input) {
+  return readText(input.path ?? STDIN, { label: input.file });
 }
 
 /** The text of an input, or null after adding why it could not be read to `problems`. */
-export async function textOrProblem(input, problems) {
-  try {
-    return await readInputText(input);
-  } catch (e) {
-    if (!(e instanceof InputError)) throw e;
-    problems.push(e.message);
-    return null;
-  }
+export function textOrProblem(input, problems) {
+  return unlessUnreadable(readInputText(input), (message) => problems.push(message));
 }
 
 /**
@@ -198,7 +243,7 @@ export async function textOrProblem(input, problems) {
  */
 export async function expandStdinLines(args) {
   if (!args.includes(STDIN)) return args;
-  const text = await readStdin();
+  const text = await readText(STDIN);
   const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "");
   return args.flatMap((a) => (a === STDIN ? lines : [a]));
 }

@@ -1,6 +1,5 @@
-// Shared helpers of the CLI commands: output, and reading input files.
-import { FILE_LIMITS } from "../node-files.js";
-import { readRegularFile } from "./files.js";
+// Shared helpers of the CLI commands: output (escaping, tables, error lines), usage errors and
+// "did you mean". Reading inputs is in files.js.
 
 /**
  * C0 controls (U+0000-U+001F), DEL and C1 controls (U+007F-U+009F): what a terminal may act on
@@ -58,18 +57,18 @@ export function caret(input, offset) {
   return `  ${escapeControl(input)}\n  ${" ".repeat(at)}^`;
 }
 
+/**
+ * `FILE[:LINE:COL]: CODE: message (path)`, the compiler-style line for a problem in a file; the
+ * file name and the message (which may quote the file) with control characters escaped.
+ */
+export function located(file, d) {
+  const e = escapeControl;
+  const where = d.line === undefined ? e(file) : `${e(file)}:${d.line}:${d.column}`;
+  return `${where}: ${e(d.code)}: ${e(d.message)}${d.path ? ` (${e(d.path)})` : ""}`;
+}
+
 /** A mistake in how the command was called (exit code 2). */
 export class UsageError extends Error {}
-
-/**
- * Reads a credential file named on the command line (docker config, pull Secret, credential
- * provider config): a regular file of at most `limit` bytes (4 MiB), as UTF-8. Throws
- * InputError (one line, exit 2) naming what it is when it cannot: missing, a FIFO or device,
- * too large.
- */
-export function readInput(path, what, limit = FILE_LIMITS.credentials) {
-  return readRegularFile(path, `${what} ${path}`, limit);
-}
 
 /** Runs `fn`, prefixing the message of a PullspecError it throws with the file's path. */
 export function withFile(path, fn) {

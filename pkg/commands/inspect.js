@@ -1,6 +1,6 @@
 import { formatPlatform } from "../node.js";
-import { UsageError, table, escapeControl as e } from "./format.js";
-import { clientFrom, clientOptions, clientUsage, hostPlatform, bytes } from "./client.js";
+import { table, escapeControl as e } from "./format.js";
+import { resolveArgument, clientOptions, clientUsage, bytes } from "./client.js";
 
 export const summary = "what a node would pull for an image: the index, the chosen manifest, config and layers, and why";
 export const usage = `IMAGE [--platform P] [--json] ${clientUsage}`;
@@ -65,10 +65,7 @@ export function summaryOf(image, r) {
 const json = (v) => (v === null || v === undefined ? "-" : e(JSON.stringify(v)));
 
 export async function run(values, positionals, io) {
-  if (positionals.length !== 1) throw new UsageError("give exactly one image");
-  const [image] = positionals;
-  const client = clientFrom(values);
-  const r = await client.resolve(image, { platform: values.platform ?? hostPlatform() });
+  const { image, resolution: r } = await resolveArgument(values, positionals);
   const s = summaryOf(image, r);
   if (values.json) {
     io.out(JSON.stringify(s, null, 2));

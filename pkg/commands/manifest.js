@@ -1,6 +1,6 @@
 import { validateManifest, parseManifest, digest } from "../node.js";
-import { UsageError, escapeControl as e } from "./format.js";
-import { readInput, located } from "./select.js";
+import { UsageError, located, escapeControl as e } from "./format.js";
+import { manifestBytes } from "./files.js";
 
 export const summary = "validate image manifests and indexes (every problem, with line and column), or digest them";
 export const usage = "validate FILE...|- [--json]  |  digest FILE...|- [--algorithm sha256|sha384|sha512]";
@@ -9,7 +9,7 @@ export const options = { json: { type: "boolean" }, algorithm: { type: "string" 
 async function validate(values, files, io) {
   const results = [];
   for (const file of files) {
-    const bytes = await readInput(file, io);
+    const bytes = await manifestBytes(file, io);
     if (bytes === null) {
       results.push({ file, readable: false, valid: false, diagnostics: [] });
       continue;
@@ -40,7 +40,7 @@ async function validate(values, files, io) {
 async function digests(values, files, io) {
   let status = 0;
   for (const file of files) {
-    const bytes = await readInput(file, io);
+    const bytes = await manifestBytes(file, io);
     if (bytes === null) {
       status = 1;
       continue;

@@ -55,7 +55,7 @@ export async function run(values, positionals, io) {
   if (positionals.length !== 1) throw new UsageError("give exactly one image");
   if (!values.output) throw new UsageError("--output DIR is required");
   const [image] = positionals;
-  const client = clientFrom(values);
+  const client = await clientFrom(values);
   const output = resolvePath(values.output);
   const tty = Boolean(process.stderr.isTTY);
   const errRaw = (s) => process.stderr.write(s);

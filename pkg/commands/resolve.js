@@ -1,5 +1,5 @@
-import { UsageError, escapeControl } from "./format.js";
-import { clientFrom, clientOptions, clientUsage, hostPlatform } from "./client.js";
+import { escapeControl } from "./format.js";
+import { resolveArgument, clientOptions, clientUsage } from "./client.js";
 
 export const summary =
   "the digest an image resolves to: what its tag points to, or with --platform the manifest chosen for that platform";
@@ -7,10 +7,7 @@ export const usage = `IMAGE [--platform P] [--json] ${clientUsage}`;
 export const options = { platform: { type: "string" }, json: { type: "boolean" }, ...clientOptions };
 
 export async function run(values, positionals, io) {
-  if (positionals.length !== 1) throw new UsageError("give exactly one image");
-  const [image] = positionals;
-  const client = clientFrom(values);
-  const r = await client.resolve(image, { platform: values.platform ?? hostPlatform() });
+  const { image, resolution: r } = await resolveArgument(values, positionals);
   if (values.json) {
     io.out(JSON.stringify({
       image,

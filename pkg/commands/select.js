@@ -1,6 +1,6 @@
 import { platformMatcher, selectManifest, rankManifests, indexPlatforms, formatPlatform, parsePlatform } from "../node.js";
-import { UsageError, errorJson, escapeControl as e } from "./format.js";
-import { FILE_LIMITS, InputError, STDIN, STDIN_LABEL, readRegularBytes, readStdinBytes } from "./files.js";
+import { UsageError, errorJson, located, escapeControl as e } from "./format.js";
+import { manifestBytes } from "./files.js";
 
 export const summary = "choose the manifest of an index (or manifest list) for a platform, as containerd does";
 export const usage =
@@ -12,31 +12,6 @@ export const options = {
   json: { type: "boolean" },
 };
 
-/**
- * Reads a manifest or index argument (`-` is stdin) as bytes: a regular file of at most 4 MiB
- * (what the core accepts; the limit holds while reading), or standard input up to the same
- * limit. Null (after printing why, one line) when it cannot be read: missing, a FIFO or a
- * device, too large.
- */
-export async function readInput(file, io, limit = FILE_LIMITS.manifest) {
-  try {
-    return file === STDIN ? await readStdinBytes(STDIN_LABEL, limit) : readRegularBytes(file, file, limit);
-  } catch (e) {
-    if (!(e instanceof InputError)) throw e;
-    io.err(e.message);
-    return null;
-  }
-}
-
-/**
- * `FILE[:LINE:COL]: CODE: message (path)`, the compiler-style line for a problem in a file; the
- * file name and the message (which may quote the file) with control characters escaped.
- */
-export function located(file, d) {
-  const where = d.line === undefined ? e(file) : `${e(file)}:${d.line}:${d.column}`;
-  return `${where}: ${e(d.code)}: ${e(d.message)}${d.path ? ` (${e(d.path)})` : ""}`;
-}
-
 const MODES = ["only", "strict", "exact", "os", "ordered", "any", "all", "windows_host", "matcher", "only_strict", "only_os"];
 
 export async function run(values, positionals, io) {
@@ -47,7 +22,7 @@ export async function run(values, positionals, io) {
   const [file] = positionals;
   const host = values.host === undefined ? undefined : parsePlatform(values.host);
   const wanted = values.platform?.length ? values.platform : [host ?? "linux/amd64"];
-  const bytes = await readInput(file, io);
+  const bytes = await manifestBytes(file, io);
   if (bytes === null) return 1;
   const matcher = platformMatcher(wanted.length === 1 ? wanted[0] : wanted, { host, mode: values.mode });
   try {

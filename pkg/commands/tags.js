@@ -27,7 +27,7 @@ export async function run(values, positionals, io) {
     pageSize = Number(values["page-size"]);
     if (!Number.isInteger(pageSize) || pageSize < 1) throw new UsageError("--page-size must be a positive integer");
   }
-  const client = clientFrom(values);
+  const client = await clientFrom(values);
   if (values.json) {
     const tags = await client.tagsList(positionals[0], { pageSize });
     io.out(JSON.stringify(tags.filter((t) => acceptable(t, io)), null, 2));

@@ -4,6 +4,7 @@
 import { createConnection, ProposedFeatures } from "vscode-languageserver/node";
 import * as api from "../node.js";
 import { clientFrom } from "../commands/client.js";
+import { STDIN } from "../commands/files.js";
 import { startServer } from "./server.js";
 
 /**
@@ -12,8 +13,10 @@ import { startServer } from "./server.js";
  */
 export function runStdio() {
   const connection = createConnection(ProposedFeatures.all, process.stdin, process.stdout);
+  // The settings name files: `-` there is a file, never standard input (which carries the protocol).
+  const files = (paths) => paths?.map((p) => (p === STDIN ? `./${p}` : p));
   const makeClient = (settings) =>
-    clientFrom({ config: settings.dockerConfig, "insecure-registry": settings.insecureRegistries });
+    clientFrom({ config: files(settings.dockerConfig), "insecure-registry": settings.insecureRegistries });
   startServer(connection, api, { makeClient });
   return new Promise((resolve) => {
     connection.onExit(() => resolve(0));

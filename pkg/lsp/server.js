@@ -94,7 +94,7 @@ export function startServer(connection, api, { makeClient = null } = {}) {
     try {
       const found = await api.checkManifests(doc.getText(), {
         ...options(),
-        client: makeClient(settings),
+        client: await makeClient(settings),
         clusterPlatforms: settings.clusterPlatforms ?? [],
         signal: controller.signal,
       });

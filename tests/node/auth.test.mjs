@@ -1,11 +1,10 @@
 // Registry credentials through the JS API: the shared conformance vectors, real kubelet files,
-// a real exec credential-provider plugin, an opt-in docker credential helper, the CLI, redaction
-// and errors.
+// a real exec credential-provider plugin, an opt-in docker credential helper, redaction and
+// errors (`pullspec creds` on the same files: cli.test.mjs).
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import util from "node:util";
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, existsSync, rmSync, chmodSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync, existsSync, rmSync } from "node:fs";
 import { join, delimiter } from "node:path";
 import {
   Keyring,
@@ -19,11 +18,10 @@ import {
   execCredentialProvider,
   dockerCredentialHelper,
 } from "../../pkg/node.js";
-import { vectors, cli } from "./helpers.mjs";
+import { vectors, scratch } from "./helpers.mjs";
+import { b64, dockerconfigjson, kubeletFiles, providerPlugins, credentialHelper } from "./credential-fixtures.mjs";
 
 const V = vectors("credentials.json");
-const b64 = (s) => Buffer.from(s, "utf8").toString("base64");
-const dockerconfigjson = (auths) => JSON.stringify({ auths });
 
 /** The vectors give Secret `data` as decoded text; real Secrets carry base64. */
 function asApiSecret(s) {
@@ -41,19 +39,7 @@ function throwsCode(fn, code, message) {
   });
 }
 
-let scratch;
-before(() => {
-  scratch = mkdtempSync(join(tmpdir(), "pullspec-auth-"));
-});
-after(() => {
-  rmSync(scratch, { recursive: true, force: true });
-});
-let dirs = 0;
-function dir(name) {
-  const d = join(scratch, `${++dirs}-${name}`);
-  mkdirSync(d, { recursive: true });
-  return d;
-}
+const dir = scratch("pullspec-auth-");
 
 // ---------------------------------------------------------------------------------------------
 describe("conformance vectors (tests/vectors/credentials.json)", () => {
@@ -366,17 +352,7 @@ describe("errors", () => {
 // ---------------------------------------------------------------------------------------------
 describe("real kubelet files", () => {
   let root, home, cwd;
-  const good = dockerconfigjson({ "registry.example.com": { auth: b64("alice:alice-file-pw") } });
-  before(() => {
-    root = dir("kubelet");
-    home = dir("home");
-    cwd = dir("cwd");
-    writeFileSync(join(root, "config.json"), "{ not json");
-    mkdirSync(join(cwd, "config.json")); // a directory: unreadable
-    mkdirSync(join(home, ".docker"));
-    writeFileSync(join(home, ".docker", "config.json"), good);
-    writeFileSync(join(home, ".dockercfg"), JSON.stringify({ "registry.example.com": { username: "legacy", password: "legacy-pw" } }));
-  });
+  before(() => ({ root, home, cwd } = kubeletFiles(dir)));
 
   test("loadKubeletConfig: the first file that decodes is used; each path says why", () => {
     const { keyring, used, report } = loadKubeletConfig({ rootDir: root, cwd, home });
@@ -407,112 +383,13 @@ describe("real kubelet files", () => {
     assert.deepEqual(keyring.lookup("registry.example.com/x").map((c) => c.username), ["legacy"]);
   });
 
-  test("CLI: creds with --kubelet-root uses the search path, redacts, explains", () => {
-    const env = { ...process.env, HOME: home };
-    const r = cli(["creds", "registry.example.com/team/app:1.0", "--kubelet-root", root], { env, cwd });
-    assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /lookup key: registry\.example\.com\/team\/app/);
-    assert.ok(r.stdout.includes(`config:     ${join(home, ".docker", "config.json")} (kubelet search path)`), r.stdout);
-    assert.match(r.stdout, /1\. alice:<redacted>  from config:/);
-    assert.doesNotMatch(r.stdout + r.stderr, /alice-file-pw|legacy-pw/);
-
-    const ex = cli(["creds", "registry.example.com/team/app", "--kubelet-root", root, "--explain"], { env, cwd });
-    assert.equal(ex.status, 0, ex.stderr);
-    assert.ok(ex.stdout.includes(`${join(root, "config.json")}: skipped: does not decode`), ex.stdout);
-    assert.ok(ex.stdout.includes(`${join(cwd, "config.json")}: skipped: read error`), ex.stdout);
-    assert.ok(ex.stdout.includes(`${join(home, ".dockercfg")}: not consulted`), ex.stdout);
-    assert.match(ex.stdout, /node:registry\.example\.com: matched/);
-    assert.doesNotMatch(ex.stdout, /alice-file-pw/);
-
-    const shown = cli(["creds", "registry.example.com/team/app", "--kubelet-root", root, "--show-secrets"], { env, cwd });
-    assert.match(shown.stdout, /alice:alice-file-pw/);
-
-    const json = cli(["creds", "registry.example.com/team/app", "--kubelet-root", root, "--json", "--explain"], { env, cwd });
-    assert.equal(json.status, 0, json.stderr);
-    const j = JSON.parse(json.stdout);
-    assert.equal(j.lookupKey, "registry.example.com/team/app");
-    assert.equal(j.kubeletConfig.used, join(home, ".docker", "config.json"));
-    assert.equal(j.credentials[0].password, "<redacted>");
-    assert.equal(j.explanation.considered[0].matched, true);
-    assert.doesNotMatch(json.stdout, /alice-file-pw/);
-
-    const anon = cli(["creds", "quay.io/other/app", "--kubelet-root", root], { env, cwd });
-    assert.equal(anon.status, 0, anon.stderr);
-    assert.match(anon.stdout, /no credentials: anonymous pull/);
-  });
-
-  test("CLI: --config and --secret files; bad input exits 1, usage exits 2", () => {
-    const d = dir("cli-files");
-    const cfg = join(d, "config.json");
-    writeFileSync(cfg, dockerconfigjson({ "r.example.com": { username: "cfg", password: "cfg-secret-pw" } }));
-    const secret = join(d, "secret.yaml");
-    writeFileSync(secret, `apiVersion: v1\nkind: Secret\nmetadata:\n  name: regcred\ntype: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: ${b64(dockerconfigjson({ "r.example.com": { username: "pod", password: "pod-secret-pw" } }))}\n`);
-    const r = cli(["creds", "r.example.com/app", "--config", cfg, "--secret", secret]);
-    assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /1\. pod:<redacted>  from secret\/regcred:r\.example\.com/);
-    assert.match(r.stdout, /2\. cfg:<redacted>  from config:/);
-    assert.ok(r.stdout.includes(`config:     ${cfg} (given, json)`), r.stdout);
-    assert.doesNotMatch(r.stdout + r.stderr, /secret-pw/);
-
-    const bad = join(d, "bad.yaml");
-    writeFileSync(bad, "kind: Secret\nmetadata:\n  name: broken\ndata: [\n");
-    const b = cli(["creds", "r.example.com/app", "--config", cfg, "--secret", bad]);
-    assert.equal(b.status, 1);
-    assert.ok(b.stderr.includes(`SECRET_INVALID: ${bad}: pull secret "broken": not valid YAML`), b.stderr);
-    // A file that cannot be read is exit 2, as for every command (cli.js), in one line.
-    const missing = cli(["creds", "r.example.com/app", "--config", join(d, "missing.json")]);
-    assert.equal(missing.status, 2);
-    assert.match(missing.stderr, /^pullspec creds: docker config .*missing\.json: cannot read: ENOENT\n$/);
-    assert.equal(cli(["creds"]).status, 2);
-    assert.equal(cli(["creds", "a", "b"]).status, 2);
-    assert.equal(cli(["creds", "r.example.com/app", "--provider-config", cfg]).status, 2);
-  });
 });
 
 // ---------------------------------------------------------------------------------------------
 describe("exec credential provider (a real plugin)", () => {
-  let bin, counter, config;
+  let bin, counter, calls, config;
   const T0 = 1_700_000_000_000;
-  const calls = () => (existsSync(counter) ? readFileSync(counter, "utf8").split("\n").filter(Boolean) : []);
-  before(() => {
-    bin = dir("plugins");
-    counter = join(bin, "calls.log");
-    writeFileSync(
-      join(bin, "fake-plugin"),
-      `#!/usr/bin/env node
-const { appendFileSync } = require("node:fs");
-let input = "";
-process.stdin.setEncoding("utf8");
-process.stdin.on("data", (d) => (input += d));
-process.stdin.on("end", () => {
-  const req = JSON.parse(input);
-  appendFileSync(process.env.COUNTER, req.image + " " + process.argv.slice(2).join(",") + "\\n");
-  if (req.kind !== "CredentialProviderRequest") { process.stderr.write("bad request kind\\n"); process.exit(3); }
-  if (req.image.includes("fail")) { process.stderr.write("boom: registry said no\\n"); process.exit(1); }
-  const user = "u-" + req.image.split("/").slice(1).join("-");
-  const res = { apiVersion: req.apiVersion, kind: "CredentialProviderResponse", cacheKeyType: process.env.KEY_TYPE,
-    auth: { "*.plugin.example": { username: user, password: "plugin-secret-" + user } } };
-  if (process.env.DURATION) res.cacheDuration = process.env.DURATION;
-  process.stdout.write(JSON.stringify(res));
-});
-`,
-    );
-    chmodSync(join(bin, "fake-plugin"), 0o755);
-    writeFileSync(join(bin, "sleepy"), "#!/bin/sh\nsleep 5\n");
-    chmodSync(join(bin, "sleepy"), 0o755);
-    config = (keyType, duration) => `apiVersion: kubelet.config.k8s.io/v1
-kind: CredentialProviderConfig
-providers:
-  - name: fake-plugin
-    matchImages: ["*.plugin.example"]
-    defaultCacheDuration: 1m
-    apiVersion: credentialprovider.kubelet.k8s.io/v1
-    args: [get-credentials, --verbose]
-    env:
-      - {name: COUNTER, value: ${counter}}
-      - {name: KEY_TYPE, value: ${keyType}}
-${duration ? `      - {name: DURATION, value: "${duration}"}\n` : ""}`;
-  });
+  before(() => ({ bin, counter, calls, config } = providerPlugins(dir)));
 
   function keyring(keyType, duration, clock) {
     rmSync(counter, { force: true });
@@ -615,51 +492,14 @@ ${duration ? `      - {name: DURATION, value: "${duration}"}\n` : ""}`;
     assert.match(failed.providers[0].error, /boom/);
   });
 
-  test("CLI: --provider-config with --provider-bin", () => {
-    const d = dir("cli-provider");
-    const cfgPath = join(d, "providers.yaml");
-    writeFileSync(cfgPath, config("Image", null));
-    const r = cli(["creds", "a.plugin.example/team/app", "--provider-config", cfgPath, "--provider-bin", bin, "--kubelet-root", d, "--explain"], { env: { ...process.env, HOME: d }, cwd: d });
-    assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /1\. u-team-app:<redacted>  from provider\/fake-plugin:\*\.plugin\.example/);
-    assert.match(r.stdout, /provider fake-plugin: ran; response cached under a\.plugin\.example\/team\/app/);
-    assert.doesNotMatch(r.stdout, /plugin-secret/);
-    const fail = cli(["creds", "a.plugin.example/fail", "--provider-config", cfgPath, "--provider-bin", bin, "--kubelet-root", d], { env: { ...process.env, HOME: d }, cwd: d });
-    assert.equal(fail.status, 0, fail.stderr);
-    assert.match(fail.stderr, /warning: PROVIDER_FAILED: .*boom/);
-    assert.match(fail.stdout, /no credentials: anonymous pull/);
-  });
 });
 
 // ---------------------------------------------------------------------------------------------
 describe("docker credential helpers (opt-in)", () => {
-  let helperBin, counter, cfgText;
+  let helperBin, counter, helperCalls, cfgText;
   const savedPath = process.env.PATH;
-  const helperCalls = () => (existsSync(counter) ? readFileSync(counter, "utf8").split("\n").filter(Boolean) : []);
   before(() => {
-    helperBin = dir("helper-bin");
-    counter = join(helperBin, "calls.log");
-    writeFileSync(
-      join(helperBin, "docker-credential-test"),
-      `#!/usr/bin/env node
-const { appendFileSync } = require("node:fs");
-let input = "";
-process.stdin.on("data", (d) => (input += d));
-process.stdin.on("end", () => {
-  const server = input.trim();
-  appendFileSync(${JSON.stringify(counter)}, process.argv[2] + " " + server + "\\n");
-  if (server === "helper.example.com") process.stdout.write(JSON.stringify({ ServerURL: server, Username: "hu", Secret: "helper-secret-pw" }));
-  else if (server === "token.example.com") process.stdout.write(JSON.stringify({ ServerURL: server, Username: "<token>", Secret: "identity-secret-tok" }));
-  else if (server === "broken.example.com") { process.stderr.write("keychain locked\\n"); process.exit(2); }
-  else { process.stdout.write("credentials not found in native keychain\\n"); process.exit(1); }
-});
-`,
-    );
-    chmodSync(join(helperBin, "docker-credential-test"), 0o755);
-    cfgText = JSON.stringify({
-      auths: { "helper.example.com": {} },
-      credHelpers: { "helper.example.com": "test", "token.example.com": "test", "broken.example.com": "test", "nothing.example.com": "test" },
-    });
+    ({ helperBin, counter, calls: helperCalls, cfgText } = credentialHelper(dir));
     process.env.PATH = `${helperBin}${delimiter}${savedPath}`;
   });
   after(() => {
@@ -710,22 +550,5 @@ process.stdin.on("end", () => {
     writeFileSync(join(home, ".docker", "config.json"), cfgText);
     const { keyring } = loadKubeletConfig({ rootDir: dir("k2"), cwd: dir("c2"), home, credentialHelpers: true });
     assert.ok(keyring.lookup("helper.example.com/x").some((c) => c.password === "helper-secret-pw"));
-  });
-
-  test("CLI: --credential-helpers opts in", () => {
-    const home = dir("cli-helper-home");
-    mkdirSync(join(home, ".docker"));
-    writeFileSync(join(home, ".docker", "config.json"), cfgText);
-    const env = { ...process.env, HOME: home, PATH: `${helperBin}${delimiter}${savedPath}` };
-    const args = ["creds", "helper.example.com/app", "--kubelet-root", dir("k3")];
-    rmSync(counter, { force: true });
-    const off = cli(args, { env, cwd: home });
-    assert.equal(off.status, 0, off.stderr);
-    assert.doesNotMatch(off.stdout, /helper\/test/);
-    assert.deepEqual(helperCalls(), []);
-    const on = cli([...args, "--credential-helpers"], { env, cwd: home });
-    assert.equal(on.status, 0, on.stderr);
-    assert.match(on.stdout, /hu:<redacted>  from helper\/test:helper\.example\.com/);
-    assert.doesNotMatch(on.stdout, /helper-secret-pw/);
   });
 });

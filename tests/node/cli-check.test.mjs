@@ -2,25 +2,23 @@
 // output format on the bundled examples (against their expected.json), standard input,
 // directories, exit codes, rule configuration from flags and from .pullspec.yaml, "did you mean"
 // for mistakes, inputs that must be refused quickly (a FIFO, /dev/zero, a file over 16 MiB), and
-// the command-line fixes that came with them (ref/policy read standard input, one command list).
+// the CI files (pre-commit hook, GitHub Action) that run it.
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, symlinkSync, openSync, closeSync, truncateSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, symlinkSync, openSync, closeSync, truncateSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { validateManifests, manifestRules, parseYaml } from "../../pkg/node.js";
 import { escapeData, escapeProperty } from "../../pkg/commands/check.js";
-import { cli as run, root } from "./helpers.mjs";
+import { cli, root } from "./helpers.mjs";
 
 const examples = join(root, "pkg/examples/manifests");
 const expected = JSON.parse(readFileSync(join(examples, "expected.json"), "utf8"));
 const read = (f) => readFileSync(join(examples, f), "utf8");
 const version = JSON.parse(readFileSync(join(root, "pkg/package.json"), "utf8")).version;
-/** The CLI with a time limit, so a hang fails the test instead of stalling the run. */
-const cli = (args, options = {}) => run(args, { timeout: 30_000, maxBuffer: 64 << 20, ...options });
 const RANK = { hint: 0, information: 1, warning: 2, error: 3 };
 
 let tmp;
@@ -441,43 +439,7 @@ describe("images", () => {
   });
 });
 
-describe("command line", () => {
-  test("ref and policy read one image a line from standard input", () => {
-    const r = cli(["ref", "-"], { input: "nginx\nNginx:1\n" });
-    assert.equal(r.status, 1);
-    assert.match(r.stdout, /^INPUT\s+REGISTRY/);
-    assert.match(r.stdout, /\nnginx\s+docker\.io\s+library\/nginx/);
-    assert.match(r.stderr, /invalid "Nginx:1": NAME_CONTAINS_UPPERCASE/);
-    const json = cli(["ref", "--json", "busybox", "-"], { input: "\r\n  quay.io/a/b:1  \r\n\n" });
-    assert.equal(json.status, 0, json.stderr);
-    assert.deepEqual(JSON.parse(json.stdout).map((x) => x.reference.normalized), ["docker.io/library/busybox", "quay.io/a/b:1"]);
-    const p = cli(["policy", "-", "--json", "--absent"], { input: "nginx:1.25\nnginx\n" });
-    assert.equal(p.status, 0, p.stderr);
-    assert.deepEqual(JSON.parse(p.stdout).map((x) => x.policy), ["IfNotPresent", "Always"]);
-    const many = cli(["policy", "nginx", "Bad"]);
-    assert.equal(many.status, 1);
-    assert.match(many.stdout, /image:   nginx\n[\s\S]*\n\nimage:   Bad  \(does not parse/);
-    assert.equal(cli(["ref", "-", "-"], { input: "x" }).status, 2);
-  });
-
-  test("help lists every command module; a usage error prints it on stderr", () => {
-    const help = cli(["--help"]);
-    assert.equal(help.status, 0);
-    const listed = [...help.stdout.matchAll(/^ {2}(\S+) /gm)].map((m) => m[1]);
-    const modules = readdirSync(join(root, "pkg/commands")).filter((f) => f.endsWith(".js"))
-      .filter((f) => /^export (async )?function run\b/m.test(readFileSync(join(root, "pkg/commands", f), "utf8")))
-      .map((f) => f.slice(0, -3));
-    assert.deepEqual([...listed].sort(), modules.sort());
-    const none = cli([]);
-    assert.equal(none.status, 2);
-    assert.equal(none.stdout, "");
-    assert.match(none.stderr, /^usage: pullspec <command>/);
-    const checkHelp = cli(["check", "--help"]);
-    assert.equal(checkHelp.status, 0);
-    assert.match(checkHelp.stdout, /\.pullspec\.yaml/);
-    assert.match(checkHelp.stdout, /IMAGE_LATEST_TAG\s+warning/);
-  });
-
+describe("CI files", () => {
   test("the package's CI files name this version and command", () => {
     const hooks = parseYaml(readFileSync(join(root, ".pre-commit-hooks.yaml"), "utf8"));
     const hook = hooks.find((h) => h.id === "pullspec-check");

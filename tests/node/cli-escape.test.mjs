@@ -7,12 +7,11 @@
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { root } from "./helpers.mjs";
+import { cliAsync } from "./helpers.mjs";
 
 /** Any control character a terminal may act on: C0 but newline, DEL, C1. */
 const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
@@ -76,25 +75,9 @@ after(async () => {
 
 /** Runs the CLI without blocking this process (the server answers from it). */
 function cli(args, { input, cwd } = {}) {
-  return new Promise((resolve, reject) => {
-    // The registry commands get an empty kubelet root: no credentials of this machine are read.
-    const registry = ["tags", "inspect"].includes(args[0]) ? ["--kubelet-root", join(tmp, "none")] : [];
-    const child = spawn(process.execPath, [join(root, "pkg/cli.js"), ...args, ...registry], {
-      cwd: cwd ?? tmp,
-      env: { ...process.env, HOME: tmp },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    const out = { stdout: "", stderr: "" };
-    child.stdout.on("data", (c) => (out.stdout += c));
-    child.stderr.on("data", (c) => (out.stderr += c));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
-    child.on("error", reject);
-    child.on("close", (status) => {
-      clearTimeout(timer);
-      resolve({ status, ...out });
-    });
-    child.stdin.end(input);
-  });
+  // The registry commands get an empty kubelet root: no credentials of this machine are read.
+  const registry = ["tags", "inspect"].includes(args[0]) ? ["--kubelet-root", join(tmp, "none")] : [];
+  return cliAsync([...args, ...registry], { input: input ?? "", cwd: cwd ?? tmp, env: { ...process.env, HOME: tmp }, timeout: 20_000 });
 }
 
 function noRawControls(r) {

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createRequire } from "node:module";
 import { performance } from "node:perf_hooks";
-import { root } from "./helpers.mjs";
+import { root, CLI } from "./helpers.mjs";
 import { applyEdits } from "../../pkg/node.js";
 
 const require = createRequire(join(root, "pkg/package.json"));
@@ -20,7 +20,7 @@ const uriOf = (name) => `file:///work/${name}`;
 
 /** Starts `pullspec lsp --stdio` and an LSP client connected to it. */
 async function startServer(initializationOptions = {}) {
-  const child = spawn(process.execPath, [join(root, "pkg/cli.js"), "lsp", "--stdio"], { stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [CLI, "lsp", "--stdio"], { stdio: ["pipe", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (d) => (stderr += d));
   const conn = P.createProtocolConnection(new P.StreamMessageReader(child.stdout), new P.StreamMessageWriter(child.stdin));

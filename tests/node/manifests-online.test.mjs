@@ -1,19 +1,13 @@
 // checkManifests against real local registries (tests/registry/harness.mjs): a missing tag, a
 // platform the image lacks, credentials refused, a registry that cannot be reached (reported
-// once), and a pin-to-digest fix whose digest is the one skopeo reports.
+// once), and a pin-to-digest fix whose digest is the one skopeo reports (`pullspec check
+// --online`: cli-registry.test.mjs).
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import net from "node:net";
 import { startRegistries } from "../registry/harness.mjs";
 import { checkManifests, applyEdits, RegistryClient, Keyring, PullspecError } from "../../pkg/node.js";
-import { run } from "./registry-helpers.mjs";
-import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { root } from "./helpers.mjs";
-
-/** The CLI, asynchronously: the fault proxy runs in this process and must keep answering. */
-const cliAsync = (args) => run(process.execPath, [join(root, "pkg/cli.js"), ...args]);
+import { run, pod } from "./registry-helpers.mjs";
 
 let r;
 let fx;
@@ -28,14 +22,6 @@ before(async () => {
   await new Promise((res) => s.close(res));
 });
 after(async () => r && (await r.stop()));
-
-const pod = (host, images, extra = "") => `apiVersion: v1
-kind: Pod
-metadata: {name: p}
-spec:
-${extra}  containers:
-${images.map((img, i) => `  - name: c${i}\n    image: ${img}`).join("\n")}
-`;
 
 describe("checkManifests", () => {
   test("an image that exists passes; a missing tag is IMAGE_NOT_FOUND at its value", async () => {
@@ -106,43 +92,5 @@ describe("checkManifests", () => {
     const c = new AbortController();
     c.abort();
     await assert.rejects(() => checkManifests(pod(host, [`${host}/multiarch:1.0`]), { client: new RegistryClient(), signal: c.signal }));
-  });
-});
-
-describe("pullspec check --online", () => {
-  test("two files naming the same images: each image asked once per run; exit 1 on a missing tag; the pin fix in JSON", async () => {
-    const host = r.faultProxy.host; // in front of the anonymous registry, logging every request
-    const dir = mkdtempSync(join(tmpdir(), "pullspec-online-"));
-    try {
-      const text = pod(host, [`${host}/multiarch:1.0`, `${host}/multiarch:nope`], "  nodeSelector: {kubernetes.io/arch: s390x}\n");
-      writeFileSync(join(dir, "a.yaml"), text);
-      writeFileSync(join(dir, "b.yaml"), text);
-      r.faultProxy.clearLog();
-      // The pin fix rides on IMAGE_NOT_PINNED when on, else a tag warning, else the effective-policy hint.
-      const out = await cliAsync(["check", "--online", "--format", "json", "--severity", "hint", dir]);
-      assert.equal(out.status, 1, out.stderr);
-      const found = JSON.parse(out.stdout).diagnostics;
-      const codes = (file) => found.filter((d) => d.file.endsWith(file)).map((d) => d.code).filter((c) => ["IMAGE_NOT_FOUND", "PLATFORM_NOT_COVERED"].includes(c));
-      assert.deepEqual(codes("a.yaml"), ["PLATFORM_NOT_COVERED", "IMAGE_NOT_FOUND"]);
-      assert.deepEqual(codes("b.yaml"), ["PLATFORM_NOT_COVERED", "IMAGE_NOT_FOUND"]);
-      const pin = found.find((d) => d.file.endsWith("a.yaml") && (d.fixes ?? []).some((f) => f.title.startsWith("Pin to digest")));
-      assert.ok(pin, out.stdout);
-      assert.match(pin.fixes.find((f) => f.title.startsWith("Pin")).edits[0].newText, new RegExp(`@${fx.images["multiarch:1.0"].digest}$`));
-      // Manifest requests per tag: the same count as for one file (each image asked once per run).
-      const log = await r.faultProxy.log();
-      const manifestGets = (tag) => log.filter((e) => e.path?.endsWith(`/manifests/${tag}`)).length;
-      assert.ok(manifestGets("1.0") >= 1);
-      const single = mkdtempSync(join(tmpdir(), "pullspec-online-"));
-      writeFileSync(join(single, "a.yaml"), text);
-      const before = { ok: manifestGets("1.0"), missing: manifestGets("nope") };
-      r.faultProxy.clearLog();
-      await cliAsync(["check", "--online", "--format", "json", single]);
-      const after = await r.faultProxy.log();
-      const once = (tag) => after.filter((e) => e.path?.endsWith(`/manifests/${tag}`)).length;
-      assert.deepEqual(before, { ok: once("1.0"), missing: once("nope") });
-      rmSync(single, { recursive: true, force: true });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 });

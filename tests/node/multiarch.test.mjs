@@ -9,7 +9,7 @@ import {
   parseManifest, validateManifest, digest, DigestVerifier, PullspecError,
 } from "../../pkg/node.js";
 import { state } from "../../pkg/runtime.js";
-import { vectors, root, cli } from "./helpers.mjs";
+import { vectors, root } from "./helpers.mjs";
 
 const v = vectors("platforms.json");
 const host = v.semantics.assumed_host;
@@ -509,88 +509,4 @@ test("DigestVerifier: chunks that match; mismatch with code, expected and actual
   throwsCode(() => new DigestVerifier("nope"), "DIGEST_INVALID_FORMAT");
   throwsCode(() => new DigestVerifier("md5:d41d8cd98f00b204e9800998ecf8427e"), "DIGEST_UNSUPPORTED");
   throwsCode(() => new DigestVerifier(), "INVALID_ARGUMENT");
-});
-
-// ---------------------------------------------------------------------------------------------
-// CLI
-
-test("pullspec platform: short, full and normalized forms; --json; exit codes", () => {
-  const r = cli(["platform", "linux/aarch64", "windows(10.0.20348+win32k)/amd64", "armhf"]);
-  assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /^INPUT\s+PLATFORM\s+FULL\s+NORMALIZED/);
-  assert.match(r.stdout, /linux\/aarch64\s+linux\/arm64\s+linux\/arm64\s+linux\/arm64/);
-  assert.match(r.stdout, /windows\/amd64\s+windows\(10\.0\.20348\+win32k\)\/amd64/);
-  assert.match(r.stdout, /armhf\s+linux\/arm\s+linux\/arm\s+linux\/arm\/v7/);
-  const j = cli(["platform", "--json", "--host", "linux/arm64", "linux", "bad/pl atform"]);
-  assert.equal(j.status, 1);
-  const parsed = JSON.parse(j.stdout);
-  assert.deepEqual(parsed[0].platform, { os: "linux", architecture: "arm64" });
-  assert.equal(parsed[1].error.code, "INVALID_PLATFORM");
-  assert.equal(parsed[1].error.offset, 6);
-  const bad = cli(["platform", "linux/ar m"]);
-  assert.equal(bad.status, 1);
-  assert.match(bad.stderr, /INVALID_PLATFORM/);
-  assert.match(bad.stderr, /\n\s+\^/);
-  assert.equal(cli(["platform"]).status, 2);
-  assert.equal(cli(["platform", "--bogus"]).status, 2);
-});
-
-test("pullspec select: chosen descriptor and reason; exit 1 listing platforms when none", () => {
-  const idx = join(examples, "oci-index.json");
-  const r = cli(["select", idx, "--platform", "linux/arm64"]);
-  assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /chosen:\s+entry 1, linux\/arm64\/v8/);
-  assert.match(r.stdout, /digest:\s+sha256:a6e9a29d85ed/);
-  assert.match(r.stdout, /reason:\s+linux\/arm64\/v8 chosen: exact match for linux\/arm64/);
-  const fallback = cli(["select", idx, "--platform", "linux/arm/v8", "--json"]);
-  assert.equal(fallback.status, 0, fallback.stderr);
-  const j = JSON.parse(fallback.stdout);
-  assert.equal(j.selection.index, 2);
-  assert.match(j.selection.reason, /via fallback/);
-  assert.deepEqual(j.candidates.map((c) => c.index), [2]);
-  assert.equal(j.mode, "only");
-  const strict = cli(["select", idx, "--platform", "linux/arm/v8", "--mode", "strict"]);
-  assert.equal(strict.status, 1);
-  assert.match(strict.stderr, /NO_MATCHING_PLATFORM.*available: linux\/amd64, linux\/arm64\/v8, linux\/arm\/v7/);
-  const host = cli(["select", join(examples, "windows-index.json"), "--host", "windows(10.0.20348.100)/amd64"]);
-  assert.equal(host.status, 0, host.stderr);
-  assert.match(host.stdout, /windows\(10\.0\.20348\.2966\)\/amd64/);
-  const stdin = cli(["select", "-", "--platform", "linux/amd64"], { input: readFileSync(idx) });
-  assert.match(stdin.stdout, /entry 0, linux\/amd64/);
-  const invalid = cli(["select", join(examples, "invalid-manifest.json")]);
-  assert.equal(invalid.status, 1);
-  assert.match(invalid.stderr, /invalid-manifest\.json:26:5: DUPLICATE_KEY/);
-  assert.equal(cli(["select", join(examples, "nope.json")]).status, 1);
-  assert.equal(cli(["select"]).status, 2);
-  assert.equal(cli(["select", idx, "--mode", "fuzzy"]).status, 2);
-});
-
-test("pullspec manifest validate: FILE:LINE:COL: CODE: message (path); exit 1 on errors", () => {
-  const bad = join(examples, "invalid-manifest.json");
-  const good = join(examples, "oci-index.json");
-  const r = cli(["manifest", "validate", good, bad]);
-  assert.equal(r.status, 1);
-  const lines = r.stdout.trim().split("\n");
-  assert.match(lines[0], /oci-index\.json: ok: index application\/vnd\.oci\.image\.index\.v1\+json, sha256:/);
-  assert.equal(lines.length, 9);
-  assert.match(lines[1], /invalid-manifest\.json:26:5: DUPLICATE_KEY: .* \(annotations\)$/);
-  assert.match(r.stdout, /invalid-manifest\.json:14:15: DESCRIPTOR_SIZE_INVALID: .*found -632 \(manifests\[1\]\.size\)/);
-  assert.match(r.stderr, /8 errors in 1 of 2 files/);
-  const ok = cli(["manifest", "validate", good, join(examples, "oci-image-manifest.json")]);
-  assert.equal(ok.status, 0, ok.stdout + ok.stderr);
-  const json = cli(["manifest", "validate", "--json", bad]);
-  assert.equal(json.status, 1);
-  const parsed = JSON.parse(json.stdout);
-  assert.equal(parsed[0].valid, false);
-  assert.equal(parsed[0].diagnostics.length, 8);
-  const digests = cli(["manifest", "digest", join(examples, "oci-image-manifest.json")]);
-  assert.equal(digests.status, 0);
-  assert.equal(digests.stdout.split(" ")[0], parseManifest(example("oci-index.json")).manifests[0].digest);
-  const syntax = cli(["manifest", "validate", "-"], { input: '{"schemaVersion":2,\n"manifests":[' });
-  assert.equal(syntax.status, 1);
-  assert.match(syntax.stdout, /^-:2:13: MANIFEST_INVALID_JSON: /);
-  assert.equal(cli(["manifest", "validate", join(examples, "nope.json")]).status, 1);
-  assert.equal(cli(["manifest"]).status, 2);
-  assert.equal(cli(["manifest", "validate"]).status, 2);
-  assert.equal(cli(["manifest", "frobnicate", good]).status, 2);
 });

@@ -13,7 +13,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync, copyFileSync, chmodSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
-import { root } from "./helpers.mjs";
+import { root, CLI } from "./helpers.mjs";
 
 const PRE_COMMIT = "pre-commit==4.7.0";
 const BAD = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: bad\nspec:\n  containers:\n  - name: app\n    image: Nginx:1\n";
@@ -68,7 +68,7 @@ before(() => {
   // pullspec on PATH for the system hook; pre-commit's caches inside the temporary folder.
   const bin = join(dir, "bin");
   mkdirSync(bin);
-  writeFileSync(join(bin, "pullspec"), `#!/bin/sh\nexec "${process.execPath}" "${join(root, "pkg/cli.js")}" "$@"\n`);
+  writeFileSync(join(bin, "pullspec"), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
   chmodSync(join(bin, "pullspec"), 0o755);
   env = {
     ...process.env,

@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { startRegistries } from "../registry/harness.mjs";
 import { LAYERED_REFS } from "../registry/seed.mjs";
 import { RegistryClient, pullOciLayout } from "../../pkg/node.js";
-import { sha256, cli, run } from "./registry-helpers.mjs";
+import { sha256, run } from "./registry-helpers.mjs";
+import { cliAsync as cli } from "./helpers.mjs";
 
 let r, F, fx, tmp;
 

@@ -1,10 +1,9 @@
-// Helpers of the registry client tests (tests/node/registry*.test.mjs).
+// Helpers of the tests that run against registries (the harness of tests/registry/ or a fake of
+// the test): registry*, manifests-online, pull-*, cli-registry, cli-pull.
 import http from "node:http";
 import { createHash } from "node:crypto";
 import { spawn } from "node:child_process";
-import { join } from "node:path";
 import assert from "node:assert/strict";
-import { root } from "./helpers.mjs";
 import { PullspecError } from "../../pkg/node.js";
 
 export const sha256 = (bytes) => "sha256:" + createHash("sha256").update(bytes).digest("hex");
@@ -16,22 +15,6 @@ export function dockerConfig(entries) {
     auths[host] = { auth: Buffer.from(`${user}:${password}`).toString("base64") };
   }
   return JSON.stringify({ auths });
-}
-
-/**
- * Runs the CLI without blocking the event loop (the token server and proxies of the harness
- * live in this process): { status, stdout, stderr }.
- */
-export function cli(args, options = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, "pkg/cli.js"), ...args], { ...options, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
 }
 
 /** Runs a program: { status, stdout, stderr } (status null when it could not start). */
@@ -109,6 +92,31 @@ export async function startTagPaginator(upstream) {
   };
 }
 
+/**
+ * Pushes multiarch:armonly, the harness's multiarch:1.0 index without arm64 (amd64 + arm/v7),
+ * to the registries of `modes` (as alice where they want credentials): `{ digest, arm }`, its
+ * digest and its arm/v7 entry.
+ */
+export async function putArmOnly(r, modes) {
+  const M = r.fixtures.images["multiarch:1.0"];
+  const keep = M.manifests.filter((m) => ["linux/amd64", "linux/arm/v7"].includes(m.platformString));
+  const armonly = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: "application/vnd.oci.image.index.v1+json",
+    manifests: keep.map(({ mediaType, digest, size, platform }) => ({ mediaType, digest, size, platform })),
+  });
+  const push = [{ type: "repository", name: "multiarch", actions: ["pull", "push"] }];
+  const auth = {
+    anonymous: () => undefined,
+    basic: () => "Basic " + Buffer.from("alice:wonderland").toString("base64"),
+    token: () => "Bearer " + r.token.tokenServer.mint("alice", push),
+  };
+  for (const mode of modes) {
+    await putManifest(r[mode].url, "multiarch", "armonly", armonly, "application/vnd.oci.image.index.v1+json", auth[mode]());
+  }
+  return { digest: sha256(armonly), arm: keep.find((m) => m.platformString === "linux/arm/v7") };
+}
+
 /** PUTs a manifest into a registry: `auth` is an Authorization header value or undefined. */
 export async function putManifest(url, repo, tag, body, mediaType, auth) {
   const res = await fetch(`${url}/v2/${repo}/manifests/${tag}`, {
@@ -118,6 +126,15 @@ export async function putManifest(url, repo, tag, body, mediaType, auth) {
   });
   if (res.status !== 201) throw new Error(`PUT ${repo}:${tag}: ${res.status} ${await res.text()}`);
 }
+
+/** A Pod manifest (YAML) whose containers c0, c1, ... run `images`; `extra` adds lines to its spec. */
+export const pod = (host, images, extra = "") => `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+${extra}  containers:
+${images.map((img, i) => `  - name: c${i}\n    image: ${img}`).join("\n")}
+`;
 
 /** Awaits a promise that must reject with a PullspecError; returns the error. */
 export async function rejects(promise) {

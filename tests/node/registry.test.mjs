@@ -1,15 +1,15 @@
 // The registry client against real registries (Debian's docker-registry, distribution 2.8) under
 // the three auth modes: anonymous, htpasswd Basic, and token auth with the harness's token server.
-// Every digest comes from the harness fixtures. The CLI commands (inspect, pull, resolve, tags)
-// run against the same registries; skopeo (and umoci when installed) read what `pull` wrote.
+// Every digest comes from the harness fixtures; skopeo (and umoci when installed) read what
+// pullOciLayout wrote. The CLI's registry commands: cli-registry.test.mjs.
 import { test, before, after, describe } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, rm, readFile, readdir, writeFile, mkdir } from "node:fs/promises";
+import { mkdtemp, rm, readFile, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startRegistries } from "../registry/harness.mjs";
 import { RegistryClient, Keyring, PullspecError, pullOciLayout } from "../../pkg/node.js";
-import { sha256, dockerConfig, cli, run, startTagPaginator, putManifest } from "./registry-helpers.mjs";
+import { sha256, dockerConfig, run, startTagPaginator, putArmOnly } from "./registry-helpers.mjs";
 
 const MiB = 1024 * 1024;
 let r, fx, tmp;
@@ -22,21 +22,7 @@ before(async () => {
   tmp = await mkdtemp(join(tmpdir(), "pullspec-registry-test-"));
   for (const mode of MODES) paginators[mode] = await startTagPaginator(r[mode].url);
   // An index without arm64 (amd64 + arm/v7), to see arm64 fall back to arm/v7 as containerd does.
-  const M = fx["multiarch:1.0"];
-  const keep = M.manifests.filter((m) => ["linux/amd64", "linux/arm/v7"].includes(m.platformString));
-  const armonly = JSON.stringify({
-    schemaVersion: 2,
-    mediaType: "application/vnd.oci.image.index.v1+json",
-    manifests: keep.map(({ mediaType, digest, size, platform }) => ({ mediaType, digest, size, platform })),
-  });
-  const push = [{ type: "repository", name: "multiarch", actions: ["pull", "push"] }];
-  const basic = "Basic " + Buffer.from("alice:wonderland").toString("base64");
-  const bearer = "Bearer " + r.token.tokenServer.mint("alice", push);
-  const auth = { anonymous: undefined, basic, token: bearer };
-  for (const mode of MODES) {
-    await putManifest(r[mode].url, "multiarch", "armonly", armonly, "application/vnd.oci.image.index.v1+json", auth[mode]);
-  }
-  fx.armonly = { digest: sha256(armonly), arm: keep.find((m) => m.platformString === "linux/arm/v7") };
+  fx.armonly = await putArmOnly(r, MODES);
 });
 
 after(async () => {
@@ -240,7 +226,7 @@ describe("authentication failures", () => {
   });
 });
 
-describe("pullOciLayout and the CLI", () => {
+describe("pullOciLayout", () => {
   const A = () => r.anonymous.host;
 
   test("pullOciLayout writes a layout skopeo reads; a second pull reuses the blobs", async () => {
@@ -269,88 +255,6 @@ describe("pullOciLayout and the CLI", () => {
     assert.deepEqual(info.Layers, entry.layers.map((l) => l.digest));
   });
 
-  test("pullspec pull writes an OCI layout that skopeo (and umoci) read", async () => {
-    const out = join(tmp, "layout-cli");
-    const entry = byPlatform("multiarch:1.0", "linux/arm/v7");
-    const p = await cli(["pull", `${A()}/multiarch:1.0`, "--platform", "linux/arm/v7", "--output", out]);
-    assert.equal(p.status, 0, p.stderr);
-    assert.match(p.stdout, new RegExp(`pulled ${A()}/multiarch:1.0 \\(linux/arm/v7\\) ${entry.digest}`));
-    assert.match(p.stdout, /every byte verified/);
-    assert.match(p.stderr, /layer sha256:[0-9a-f]{12} .* verified/);
-    const sk = await run("skopeo", ["inspect", `oci:${out}:1.0`]);
-    assert.equal(sk.status, 0, sk.stderr);
-    const info = JSON.parse(sk.stdout);
-    assert.equal(info.Architecture, "arm");
-    assert.equal(info.Labels?.["org.pullspec.platform"], "linux/arm/v7"); // skopeo 1.9 prints no Variant
-    assert.deepEqual(info.Layers, entry.layers.map((l) => l.digest));
-    const raw = await run("skopeo", ["inspect", "--raw", `oci:${out}`]);
-    assert.equal(sha256(raw.stdout), entry.digest);
-    const umoci = await run("umoci", ["ls", "--layout", out]);
-    if (umoci.status !== null) {
-      assert.equal(umoci.status, 0, umoci.stderr);
-      assert.match(umoci.stdout, /^1\.0$/m);
-    }
-    const usage = await cli(["pull", `${A()}/multiarch:1.0`]);
-    assert.equal(usage.status, 2);
-  });
-
-  test("pullspec inspect --json, resolve and tags", async () => {
-    const M = fx["multiarch:1.0"];
-    const entry = byPlatform("multiarch:1.0", "linux/arm64/v8");
-    const ins = await cli(["inspect", `${A()}/multiarch:1.0`, "--platform", "linux/arm64", "--json"]);
-    assert.equal(ins.status, 0, ins.stderr);
-    const j = JSON.parse(ins.stdout);
-    assert.equal(j.digest, M.digest);
-    assert.equal(j.manifest.digest, entry.digest);
-    assert.equal(j.platform, "linux/arm64/v8");
-    assert.deepEqual(j.index.manifests.filter((m) => m.chosen).map((m) => m.digest), [entry.digest]);
-    assert.ok(j.index.manifests.some((m) => m.platform === "(attestation)" || m.platform === "unknown/unknown"));
-    assert.equal(j.config.architecture, "arm64");
-    assert.equal(typeof j.config.envCount, "number");
-    assert.deepEqual(j.layers.map((l) => l.digest), entry.layers.map((l) => l.digest));
-    assert.ok(j.explanation.length >= 4);
-    const text = await cli(["inspect", `${A()}/multiarch:1.0`, "--platform", "linux/arm64"]);
-    assert.equal(text.status, 0, text.stderr);
-    assert.match(text.stdout, /^platform:\s+linux\/arm64\/v8$/m);
-    assert.match(text.stdout, /^\s+\*\s+linux\/arm64\/v8\s+sha256:/m);
-    assert.match(text.stdout, /explanation:/);
-
-    const top = await cli(["resolve", `${A()}/multiarch:1.0`]);
-    assert.equal(top.status, 0, top.stderr);
-    assert.equal(top.stdout.trim(), M.digest);
-    const plat = await cli(["resolve", `${A()}/multiarch:1.0`, "--platform", "linux/arm/v7"]);
-    assert.equal(plat.stdout.trim(), byPlatform("multiarch:1.0", "linux/arm/v7").digest);
-
-    const tags = await cli(["tags", `${paginators.anonymous.host}/multiarch`, "--page-size", "1"]);
-    assert.equal(tags.status, 0, tags.stderr);
-    assert.deepEqual(tags.stdout.trim().split("\n"), ["1.0", "armonly", "latest"]);
-
-    const missing = await cli(["resolve", `${A()}/nope:1.0`]);
-    assert.equal(missing.status, 1);
-    assert.match(missing.stderr, /MANIFEST_UNKNOWN/);
-  });
-
-  test("the CLI finds credentials: --config, --kubelet-root; none is UNAUTHORIZED", async () => {
-    const B = r.basic.host;
-    const config = join(tmp, "config.json");
-    await writeFile(config, dockerConfig({ [B]: ["alice", "wonderland"] }));
-    const withConfig = await cli(["resolve", `${B}/single:1.0`, "--config", config]);
-    assert.equal(withConfig.status, 0, withConfig.stderr);
-    assert.equal(withConfig.stdout.trim(), fx["single:1.0"].digest);
-    const root = join(tmp, "kubelet");
-    await mkdir(root, { recursive: true });
-    await writeFile(join(root, "config.json"), dockerConfig({ [B]: ["alice", "wonderland"] }));
-    const home = join(tmp, "home");
-    await mkdir(home, { recursive: true });
-    const env = { ...process.env, HOME: home };
-    const kubelet = await cli(["tags", `${B}/single`, "--kubelet-root", root], { env, cwd: home });
-    assert.equal(kubelet.status, 0, kubelet.stderr);
-    assert.equal(kubelet.stdout.trim(), "1.0");
-    const none = await cli(["resolve", `${B}/single:1.0`, "--kubelet-root", join(tmp, "empty")], { env, cwd: home });
-    assert.equal(none.status, 1);
-    assert.match(none.stderr, /UNAUTHORIZED/);
-    assert.ok(!none.stderr.includes("wonderland"));
-  });
 });
 
 describe("transport", () => {
