@@ -5,7 +5,7 @@
 // shapes the result. See auth.d.ts for the types.
 import { gen } from "./runtime.js";
 import { PullspecError } from "./errors.js";
-import { requireString, optionalString, optionsObject } from "./args.js";
+import { invalid, requireString, optionalString, optionsObject } from "./args.js";
 import { Credential } from "./credential.js";
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
@@ -73,7 +73,7 @@ export class Keyring {
    */
   addKubeletConfig(read, options = {}) {
     if (typeof read !== "function") {
-      throw new PullspecError("addKubeletConfig needs a read(path) function", { code: "INVALID_ARGUMENT" });
+      throw invalid("addKubeletConfig needs a read(path) function");
     }
     options = optionsObject(options);
     const runner = this.#helperRunner(options.credentialHelpers);
@@ -97,9 +97,7 @@ export class Keyring {
    */
   addCredentialProvider(config, provider) {
     if (typeof provider !== "function") {
-      throw new PullspecError("addCredentialProvider needs a provider function (request) => response", {
-        code: "INVALID_ARGUMENT",
-      });
+      throw invalid("addCredentialProvider needs a provider function (request) => response");
     }
     const validated = this.#core.add_provider_config(config);
     this.#providers.push({ callback: provider, config: validated });
@@ -161,14 +159,14 @@ export class Keyring {
     if (flag === true) {
       const runner = Keyring[HELPER_RUNNER];
       if (typeof runner !== "function") {
-        throw new PullspecError(
+        throw invalid(
           "credentialHelpers: true runs docker-credential-* programs, which needs Node; elsewhere pass credentialHelpers: (name) => (serverUrl) => credential",
-          { code: "INVALID_ARGUMENT" },
+          "credentialHelpers",
         );
       }
       return runner;
     }
-    throw new PullspecError("credentialHelpers must be true, false or a function", { code: "INVALID_ARGUMENT" });
+    throw invalid("credentialHelpers must be true, false or a function", "credentialHelpers");
   }
 
   #begin(image, options) {
