@@ -4,24 +4,18 @@
 // validate/digest, select, standard input included). A FIFO used to hang forever, a link to
 // /dev/zero to read gigabytes. Every case runs with a timeout, so a regression fails here instead
 // of hanging the test run.
-import { test, describe, before, after } from "node:test";
+import { test, describe, before } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { root, cli, specialFiles } from "./helpers.mjs";
+import { root, cli, specialFiles, scratch } from "./helpers.mjs";
 
 /** Generous: each case takes a fraction of a second; a hang or a read of /dev/zero takes forever. */
 const TIMEOUT = 15_000;
 
 let tmp;
-before(() => {
-  tmp = mkdtempSync(join(tmpdir(), "pullspec-cli-inputs-"));
-});
-after(() => {
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
+scratch("pullspec-cli-inputs-", (top) => (tmp = top));
 
 const specials = (name) => specialFiles(join(tmp, name));
 const dockerConfig = (user) => JSON.stringify({ auths: { "registry.example.com": { auth: Buffer.from(`${user}:pw`).toString("base64") } } });

@@ -6,28 +6,23 @@
 import { test, before, after, describe } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
-import { mkdtemp, rm, writeFile, mkdir } from "node:fs/promises";
+import { writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startRegistries } from "../registry/harness.mjs";
-import { sha256, dockerConfig, run, startTagPaginator, putArmOnly, pod } from "./registry-helpers.mjs";
+import { sha256, dockerConfig, run, startTagPaginator, putArmOnly, pod, useRegistries } from "./registry-helpers.mjs";
 import { cliAsync as cli, cliAsync } from "./helpers.mjs"; // the names of the files the tests came from
 
 let r, fx, tmp;
 const paginators = {};
 
-before(async () => {
-  r = await startRegistries({ modes: ["anonymous", "basic"], faultProxy: true });
-  fx = r.fixtures.images;
-  tmp = await mkdtemp(join(tmpdir(), "pullspec-cli-registry-"));
+useRegistries({ modes: ["anonymous", "basic"], faultProxy: true }, { tmp: "pullspec-cli-registry-" }, async (s) => {
+  ({ r, fx, tmp } = s);
   paginators.anonymous = await startTagPaginator(r.anonymous.url);
   fx.armonly = await putArmOnly(r, ["anonymous"]); // so that tags lists 1.0, armonly, latest
 });
 
 after(async () => {
   await Promise.all(Object.values(paginators).map((p) => p.close()));
-  await r?.stop();
-  if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
 const byPlatform = (image, p) => fx[image].manifests.find((m) => m.platformString === p);

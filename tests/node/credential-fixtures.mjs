@@ -8,6 +8,22 @@ import { join } from "node:path";
 export const b64 = (s) => Buffer.from(s, "utf8").toString("base64");
 export const dockerconfigjson = (auths) => JSON.stringify({ auths });
 
+/**
+ * Writes an executable Node program at `path` that reads all of standard input into `input`
+ * (UTF-8) and then runs `body`.
+ */
+function stdinProgram(path, body) {
+  const prelude = `#!/usr/bin/env node
+const { appendFileSync } = require("node:fs");
+let input = "";
+process.stdin.setEncoding("utf8");
+process.stdin.on("data", (d) => (input += d));
+process.stdin.on("end", () => {
+`;
+  writeFileSync(path, `${prelude}${body}});\n`);
+  chmodSync(path, 0o755);
+}
+
 /** The lines a fake program appended to its `counter` file (none before its first call). */
 const callsIn = (counter) => () => (existsSync(counter) ? readFileSync(counter, "utf8").split("\n").filter(Boolean) : []);
 
@@ -37,15 +53,9 @@ export function kubeletFiles(dir) {
 export function providerPlugins(dir) {
   const bin = dir("plugins");
   const counter = join(bin, "calls.log");
-  writeFileSync(
+  stdinProgram(
     join(bin, "fake-plugin"),
-    `#!/usr/bin/env node
-const { appendFileSync } = require("node:fs");
-let input = "";
-process.stdin.setEncoding("utf8");
-process.stdin.on("data", (d) => (input += d));
-process.stdin.on("end", () => {
-  const req = JSON.parse(input);
+    `  const req = JSON.parse(input);
   appendFileSync(process.env.COUNTER, req.image + " " + process.argv.slice(2).join(",") + "\\n");
   if (req.kind !== "CredentialProviderRequest") { process.stderr.write("bad request kind\\n"); process.exit(3); }
   if (req.image.includes("fail")) { process.stderr.write("boom: registry said no\\n"); process.exit(1); }
@@ -54,10 +64,8 @@ process.stdin.on("end", () => {
     auth: { "*.plugin.example": { username: user, password: "plugin-secret-" + user } } };
   if (process.env.DURATION) res.cacheDuration = process.env.DURATION;
   process.stdout.write(JSON.stringify(res));
-});
 `,
   );
-  chmodSync(join(bin, "fake-plugin"), 0o755);
   writeFileSync(join(bin, "sleepy"), "#!/bin/sh\nsleep 5\n");
   chmodSync(join(bin, "sleepy"), 0o755);
   const config = (keyType, duration) => `apiVersion: kubelet.config.k8s.io/v1
@@ -83,23 +91,16 @@ ${duration ? `      - {name: DURATION, value: "${duration}"}\n` : ""}`;
 export function credentialHelper(dir) {
   const helperBin = dir("helper-bin");
   const counter = join(helperBin, "calls.log");
-  writeFileSync(
+  stdinProgram(
     join(helperBin, "docker-credential-test"),
-    `#!/usr/bin/env node
-const { appendFileSync } = require("node:fs");
-let input = "";
-process.stdin.on("data", (d) => (input += d));
-process.stdin.on("end", () => {
-  const server = input.trim();
+    `  const server = input.trim();
   appendFileSync(${JSON.stringify(counter)}, process.argv[2] + " " + server + "\\n");
   if (server === "helper.example.com") process.stdout.write(JSON.stringify({ ServerURL: server, Username: "hu", Secret: "helper-secret-pw" }));
   else if (server === "token.example.com") process.stdout.write(JSON.stringify({ ServerURL: server, Username: "<token>", Secret: "identity-secret-tok" }));
   else if (server === "broken.example.com") { process.stderr.write("keychain locked\\n"); process.exit(2); }
   else { process.stdout.write("credentials not found in native keychain\\n"); process.exit(1); }
-});
 `,
   );
-  chmodSync(join(helperBin, "docker-credential-test"), 0o755);
   const cfgText = JSON.stringify({
     auths: { "helper.example.com": {} },
     credHelpers: { "helper.example.com": "test", "token.example.com": "test", "broken.example.com": "test", "nothing.example.com": "test" },

@@ -4,25 +4,19 @@
 // cli-inputs.test.mjs). A FIFO used to hang forever, a link to /dev/zero to read gigabytes; now
 // each is skipped and reported at once. Every case runs in a child process with a timeout, so a
 // regression fails here instead of hanging the test run.
-import { test, describe, before, after } from "node:test";
+import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { root, specialFiles } from "./helpers.mjs";
+import { root, specialFiles, scratch } from "./helpers.mjs";
 
 const MiB = 1024 * 1024;
 /** Generous: each case takes a fraction of a second; a hang or a read of /dev/zero takes forever. */
 const TIMEOUT = 15_000;
 
 let tmp;
-before(() => {
-  tmp = mkdtempSync(join(tmpdir(), "pullspec-file-limits-"));
-});
-after(() => {
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
+scratch("pullspec-file-limits-", (top) => (tmp = top));
 
 const specials = (name) => specialFiles(join(tmp, name));
 

@@ -18,12 +18,14 @@ export function vectors(name) {
 /**
  * A temporary folder for the test file that calls this (at its top level: made before its tests,
  * removed after them); returns `dir(name)`, which makes a fresh folder in it for each call.
+ * `onTop(path)` gets the folder itself once it exists.
  */
-export function scratch(prefix) {
+export function scratch(prefix, onTop = () => {}) {
   let top;
   let made = 0;
   before(() => {
     top = mkdtempSync(join(tmpdir(), prefix));
+    onTop(top);
   });
   after(() => {
     rmSync(top, { recursive: true, force: true });

@@ -3,31 +3,19 @@
 // useLayoutRegistry() gets the harness's anonymous registry behind its fault proxy (whose log
 // counts the requests; reset before each test) and a temporary folder; r, F, fx and tmp are
 // live bindings, set once the registry runs.
-import { before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, rm, readFile, readdir, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, readdir, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { startRegistries } from "../registry/harness.mjs";
 import { RegistryClient, pullOciLayout } from "../../pkg/node.js";
-import { sha256 } from "./registry-helpers.mjs";
+import { sha256, useRegistries } from "./registry-helpers.mjs";
 
 export const MiB = 1024 * 1024;
 export let r, F, fx, tmp;
 
 /** Starts the registry for the test file that calls this (at its top level) and stops it after. */
 export function useLayoutRegistry() {
-  before(async () => {
-    r = await startRegistries({ modes: ["anonymous"], faultProxy: true, cors: false });
-    F = r.faultProxy;
-    fx = r.fixtures.images;
-    tmp = await mkdtemp(join(tmpdir(), "pullspec-pull-layout-"));
-  });
-  after(async () => {
-    await r?.stop();
-    if (tmp) await rm(tmp, { recursive: true, force: true });
-  });
-  beforeEach(() => F.reset());
+  const options = { modes: ["anonymous"], faultProxy: true, cors: false };
+  useRegistries(options, { tmp: "pullspec-pull-layout-", resetFaults: true }, (s) => ({ r, F, fx, tmp } = s));
 }
 
 export const image = (ref) => `${F.host}/${ref}`;

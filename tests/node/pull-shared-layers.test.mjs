@@ -1,29 +1,22 @@
 // Images that share layers, pulled into one OCI layout: every blob is fetched once. The harness's
 // `shared-a:1.0` and `shared-b:1.0` (8 layers each, 6 the same blobs) and `layers8:1.0` (whose
 // first 6 layers are those blobs too), pulled through the fault proxy, whose log has every request.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, rm, readFile, readdir } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { startRegistries } from "../registry/harness.mjs";
 import { LAYERED_REFS } from "../registry/seed.mjs";
 import { RegistryClient, pullOciLayout } from "../../pkg/node.js";
-import { sha256, run } from "./registry-helpers.mjs";
+import { sha256, run, useRegistries } from "./registry-helpers.mjs";
 import { cliAsync as cli } from "./helpers.mjs";
 
 let r, F, fx, tmp;
 
-before(async () => {
-  r = await startRegistries({ modes: ["anonymous"], refs: LAYERED_REFS, cors: false, faultProxy: true });
-  F = r.faultProxy;
-  fx = r.fixtures.images;
-  tmp = await mkdtemp(join(tmpdir(), "pullspec-shared-"));
-});
-after(async () => {
-  await r?.stop();
-  if (tmp) await rm(tmp, { recursive: true, force: true });
-});
+useRegistries(
+  { modes: ["anonymous"], refs: LAYERED_REFS, cors: false, faultProxy: true },
+  { tmp: "pullspec-shared-" },
+  (s) => ({ r, F, fx, tmp } = s),
+);
 
 /** GETs of each blob in the proxy's log, over every repository: digest -> count. */
 function blobGets() {

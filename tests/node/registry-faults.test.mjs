@@ -3,28 +3,16 @@
 // Docker-Content-Digest, slow bodies and aborts, redirects to another origin (credentials must
 // stay behind), a token realm on another host, and oversized manifests. Digests from fixtures.
 // Each runs over both transports: the global fetch (undici) and nodeFetch (node:http).
-import { test, before, after, beforeEach, describe } from "node:test";
+import { test, before, describe } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, rm, readdir } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { startRegistries } from "../registry/harness.mjs";
 import { RegistryClient, Keyring, PullspecError, pullOciLayout, nodeFetch } from "../../pkg/node.js";
-import { sha256, dockerConfig, rejects } from "./registry-helpers.mjs";
+import { sha256, dockerConfig, rejects, useRegistries } from "./registry-helpers.mjs";
 
 let r, F, fx, tmp;
 
-before(async () => {
-  r = await startRegistries({ modes: ["anonymous"], faultProxy: true });
-  F = r.faultProxy;
-  fx = r.fixtures.images;
-  tmp = await mkdtemp(join(tmpdir(), "pullspec-faults-"));
-});
-after(async () => {
-  await r?.stop();
-  if (tmp) await rm(tmp, { recursive: true, force: true });
-});
-beforeEach(() => F.reset());
+useRegistries({ modes: ["anonymous"], faultProxy: true }, { tmp: "pullspec-faults-", resetFaults: true }, (s) => ({ r, F, fx, tmp } = s));
 
 let transport; // set per describe block below
 

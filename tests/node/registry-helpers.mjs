@@ -3,10 +3,36 @@
 import http from "node:http";
 import { createHash } from "node:crypto";
 import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import assert from "node:assert/strict";
+import { before, after, beforeEach } from "node:test";
 import { PullspecError } from "../../pkg/node.js";
+import { startRegistries } from "../registry/harness.mjs";
 
 export const sha256 = (bytes) => "sha256:" + createHash("sha256").update(bytes).digest("hex");
+
+/**
+ * Starts the harness's registries (`startRegistries(options)`) before the calling test file's
+ * tests and stops them after, with a temporary folder named `tmp` + random (removed after).
+ * `set` receives `{ r, F, fx, tmp }` once they run (`F` the fault proxy, `fx` the fixtures'
+ * images) and may do more set-up (it is awaited: Node 20 does not order a file's top-level
+ * `before` hooks); with `resetFaults` the fault proxy is reset before each test.
+ */
+export function useRegistries(options, { tmp: prefix, resetFaults = false }, set) {
+  let state = {};
+  before(async () => {
+    const r = await startRegistries(options);
+    state = { r, F: r.faultProxy, fx: r.fixtures.images, tmp: await mkdtemp(join(tmpdir(), prefix)) };
+    await set(state);
+  });
+  after(async () => {
+    await state.r?.stop();
+    if (state.tmp) await rm(state.tmp, { recursive: true, force: true });
+  });
+  if (resetFaults) beforeEach(() => state.F.reset());
+}
 
 /** A docker config.json text with `auth` entries for `{ host: [user, password] }`. */
 export function dockerConfig(entries) {

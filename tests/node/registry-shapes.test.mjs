@@ -5,29 +5,18 @@
 // lacks, nor lack one it requires, so a field the core adds, drops or renames fails here.
 // A canary (the flat ping shape an older Rust serialization had) must be refused, which shows
 // the check can fail.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { startRegistries } from "../registry/harness.mjs";
 import { RegistryClient, Keyring } from "../../pkg/node.js";
-import { dockerConfig } from "./registry-helpers.mjs";
+import { dockerConfig, useRegistries } from "./registry-helpers.mjs";
 import { root } from "./helpers.mjs";
 
 const MODES = ["anonymous", "basic", "token"];
 let r, tmp;
-
-before(async () => {
-  r = await startRegistries({ modes: MODES, faultProxy: false });
-  tmp = await mkdtemp(join(tmpdir(), "pullspec-shapes-"));
-});
-
-after(async () => {
-  await r?.stop();
-  if (tmp) await rm(tmp, { recursive: true, force: true });
-});
+useRegistries({ modes: MODES, faultProxy: false }, { tmp: "pullspec-shapes-" }, (s) => ({ r, tmp } = s));
 
 /** `value` as a TypeScript expression: plain data as literals, byte arrays as `new Uint8Array`. */
 function literal(value) {

@@ -2,24 +2,20 @@
 // the three auth modes: anonymous, htpasswd Basic, and token auth with the harness's token server.
 // Every digest comes from the harness fixtures; skopeo (and umoci when installed) read what
 // pullOciLayout wrote. The CLI's registry commands: cli-registry.test.mjs.
-import { test, before, after, describe } from "node:test";
+import { test, after, describe } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, rm, readFile, readdir } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { startRegistries } from "../registry/harness.mjs";
 import { RegistryClient, Keyring, PullspecError, pullOciLayout } from "../../pkg/node.js";
-import { sha256, dockerConfig, run, startTagPaginator, putArmOnly } from "./registry-helpers.mjs";
+import { sha256, dockerConfig, run, startTagPaginator, putArmOnly, useRegistries } from "./registry-helpers.mjs";
 
 const MiB = 1024 * 1024;
 let r, fx, tmp;
 const paginators = {};
 const MODES = ["anonymous", "basic", "token"];
 
-before(async () => {
-  r = await startRegistries({ modes: MODES, faultProxy: false });
-  fx = r.fixtures.images;
-  tmp = await mkdtemp(join(tmpdir(), "pullspec-registry-test-"));
+useRegistries({ modes: MODES, faultProxy: false }, { tmp: "pullspec-registry-test-" }, async (s) => {
+  ({ r, fx, tmp } = s);
   for (const mode of MODES) paginators[mode] = await startTagPaginator(r[mode].url);
   // An index without arm64 (amd64 + arm/v7), to see arm64 fall back to arm/v7 as containerd does.
   fx.armonly = await putArmOnly(r, MODES);
@@ -27,8 +23,6 @@ before(async () => {
 
 after(async () => {
   await Promise.all(Object.values(paginators).map((p) => p.close()));
-  await r?.stop();
-  if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
 /** A client for a mode: alice's credentials in a Keyring for basic and token. */
