@@ -112,7 +112,14 @@ function readRegularBytes(path, label, limit) {
 }
 
 /** Standard input to its end, at most `limit` bytes. Rejects with InputError. */
+/** What standard input was read as, once it was: a second read would only see its end. */
+let stdinReadAs = null;
+
 async function readStdinBytes(label, limit) {
+  if (stdinReadAs !== null) {
+    throw new InputError(label, `standard input was already read as ${stdinReadAs}: give \`-\` once`);
+  }
+  stdinReadAs = label;
   const chunks = [];
   let total = 0;
   try {

@@ -63,6 +63,15 @@ describe("the CLI's credential files", () => {
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /^pullspec tags: docker config .*zero\.json: a character device, not a regular file: not read$/m);
   });
+  test("credential files from standard input: `-` is read once, a second `-` is a clear error", () => {
+    const config = dockerConfig("stdin-user");
+    const one = cli(["creds", "registry.example.com/app", "--config", "-", "--json"], { timeout: TIMEOUT, cwd: tmp, input: config });
+    assert.equal(one.status, 0, one.stderr);
+    assert.equal(JSON.parse(one.stdout).credentials[0].username, "stdin-user");
+    const two = cli(["creds", "registry.example.com/app", "--secret", "-", "--config", "-"], { timeout: TIMEOUT, cwd: tmp, input: config });
+    assert.equal(two.status, 2, two.stdout + two.stderr);
+    assert.match(two.stderr, /docker config <stdin>: standard input was already read as secret file <stdin>: give `-` once/);
+  });
 });
 
 describe("the CLI's manifest inputs", () => {
