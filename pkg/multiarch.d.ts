@@ -266,6 +266,11 @@ export interface OciManifestDiagnostic {
   endOffset?: number;
   endLine?: number;
   endColumn?: number;
+  /**
+   * The same place as the Kubernetes checks give it: zero-based lines and UTF-16 characters (also
+   * for bytes, when they are UTF-8), what editors use (`toMonacoMarkers` takes these diagnostics).
+   */
+  range?: import("./manifests.js").Range;
   /** Extra facts of some codes (`key` of DUPLICATE_KEY, `expected`/`actual`, `reason`, `value`, ...). */
   details?: Record<string, string>;
 }

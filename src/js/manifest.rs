@@ -63,11 +63,16 @@ struct Place {
 }
 
 fn places(input: &Input, ranges: &[Option<Range<usize>>]) -> Vec<Option<Place>> {
+    places_in(input.bytes(), ranges, input.is_text())
+}
+
+/// [`places`] with columns in UTF-16 code units (or bytes when `!utf16`).
+fn places_in(bytes: &[u8], ranges: &[Option<Range<usize>>], utf16: bool) -> Vec<Option<Place>> {
     let offsets: Vec<usize> = ranges
         .iter()
         .flat_map(|r| r.as_ref().map_or([0, 0], |r| [r.start, r.end]))
         .collect();
-    let pos = line_columns(input.bytes(), &offsets, input.is_text());
+    let pos = line_columns(bytes, &offsets, utf16);
     ranges
         .iter()
         .zip(pos.chunks(2))
@@ -236,11 +241,20 @@ pub fn validate_manifest(input: JsValue, content_type: Option<String>) -> Result
             (input, errors)
         }
     };
-    // One JS `Diagnostic` per problem.
+    // One JS `OciManifestDiagnostic` per problem: offset/line/column in the unit of the input,
+    // and the editors' `range` (zero-based, UTF-16: the Kubernetes checks' shape) when the text
+    // is UTF-8.
     let ranges = error_ranges(input.bytes(), &errors);
+    let utf16 = match &input {
+        Input::Text(_) => None,
+        Input::Bytes(b) => std::str::from_utf8(b)
+            .ok()
+            .map(|_| places_in(b, &ranges, true)),
+    };
+    let here = places(&input, &ranges);
     let mut w = Out::new();
     w.arr();
-    for (e, place) in errors.iter().zip(places(&input, &ranges)) {
+    for (i, (e, place)) in errors.iter().zip(&here).enumerate() {
         w.obj().s("code", e.code()).s("message", &e.to_string());
         w.o("path", e.path().as_deref()).s("severity", "error");
         if let Some(p) = place {
@@ -251,6 +265,18 @@ pub fn validate_manifest(input: JsValue, content_type: Option<String>) -> Result
                 .n("endLine", p.end_line as u64)
                 .n("endColumn", p.end_column as u64);
         }
+        let in_utf16 = match &utf16 {
+            None if input.is_text() => *place,
+            None => None,
+            Some(u) => u.get(i).copied().flatten(),
+        };
+        if let Some(p) = in_utf16 {
+            w.key("range").obj().key("start");
+            position(&mut w, p.line, p.column);
+            w.key("end");
+            position(&mut w, p.end_line, p.end_column);
+            w.end();
+        }
         let mut details = e.fields();
         details.retain(|(k, _)| !matches!(*k, "line" | "column"));
         if !details.is_empty() {
@@ -260,6 +286,14 @@ pub fn validate_manifest(input: JsValue, content_type: Option<String>) -> Result
         w.end();
     }
     w.end_arr().to_js()
+}
+
+/// `{ line, character }`, zero-based, of a 1-based line and column.
+fn position(w: &mut Out, line: usize, column: usize) {
+    w.obj()
+        .n("line", line.saturating_sub(1) as u64)
+        .n("character", column.saturating_sub(1) as u64)
+        .end();
 }
 
 fn algorithm(name: Option<&str>) -> Result<Algorithm, JsValue> {

@@ -510,3 +510,31 @@ test("DigestVerifier: chunks that match; mismatch with code, expected and actual
   throwsCode(() => new DigestVerifier("md5:d41d8cd98f00b204e9800998ecf8427e"), "DIGEST_UNSUPPORTED");
   throwsCode(() => new DigestVerifier(), "INVALID_ARGUMENT");
 });
+
+test("validateManifest: range is the editors' place (zero-based, UTF-16) for text and for UTF-8 bytes", async () => {
+  const { toMonacoMarkers } = await import("../../pkg/node.js");
+  // A non-ASCII annotation before the problem: bytes and UTF-16 columns differ on that line.
+  const text = '{\n  "schemaVersion": 2,\n  "mediaType": "application/vnd.oci.image.index.v1+json",\n  "annotations": {"a": "\u00e9\u00e9\u{1F600}", "b": 1},\n  "manifests": []\n}\n';
+  const fromText = validateManifest(text);
+  assert.deepEqual(fromText.map((d) => d.code), ["ANNOTATION_NOT_STRING"]);
+  const [d] = fromText;
+  // the UTF-16 index of `1` on its line: what the editor counts
+  const lineText = text.split("\n")[3];
+  assert.deepEqual(d.range, {
+    start: { line: d.line - 1, character: d.column - 1 },
+    end: { line: d.endLine - 1, character: d.endColumn - 1 },
+  });
+  assert.equal(lineText.slice(d.range.start.character, d.range.end.character), "1");
+  // bytes: offset/line/column count bytes, range still counts UTF-16
+  const [b] = validateManifest(new TextEncoder().encode(text));
+  assert.deepEqual(b.range, d.range);
+  assert.ok(b.column > d.column, "byte columns count the two-byte é and the four-byte emoji");
+  // not UTF-8: no range (the other places are still given in bytes)
+  const bad = new Uint8Array([...new TextEncoder().encode('{"schemaVersion": 2, "x": "'), 0xff, ...new TextEncoder().encode('"}')]);
+  const [u] = validateManifest(bad);
+  assert.equal(u.code, "MANIFEST_INVALID_UTF8");
+  assert.equal(u.range, undefined);
+  // what editors do with it
+  const [m] = toMonacoMarkers(fromText);
+  assert.deepEqual([m.startLineNumber, m.startColumn, m.code], [d.line, d.column, "ANNOTATION_NOT_STRING"]);
+});
