@@ -1364,3 +1364,46 @@ fn no_secret_appears_in_any_error_or_debug_output() {
         }
     }
 }
+
+/// What `next()` gives after a driver reports a response while no request is outstanding.
+fn after_stray_response<O: registry::Operation>(mut op: O) -> &'static str
+where
+    O::Output: std::fmt::Debug,
+{
+    let mut c = client();
+    op.on_response(&mut c, registry::Response::default(), 0);
+    match op.next(&mut c, 0) {
+        registry::Step::Done(r) => code(&r),
+        other => panic!("expected Done, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_response_with_no_request_outstanding_ends_every_operation_with_invalid_state() {
+    let r = reference("127.0.0.1:5000/app:1");
+    let digest = sha(b"x");
+    assert_eq!(
+        after_stray_response(registry::ping("127.0.0.1:5000")),
+        "INVALID_STATE"
+    );
+    assert_eq!(
+        after_stray_response(registry::tags(&r, Some(2))),
+        "INVALID_STATE"
+    );
+    assert_eq!(
+        after_stray_response(registry::manifest(&r)),
+        "INVALID_STATE"
+    );
+    assert_eq!(
+        after_stray_response(registry::head_manifest(&r)),
+        "INVALID_STATE"
+    );
+    assert_eq!(
+        after_stray_response(registry::head_blob(&r, &digest)),
+        "INVALID_STATE"
+    );
+    assert_eq!(
+        after_stray_response(registry::resolve(&r, matcher("linux/amd64"))),
+        "INVALID_STATE"
+    );
+}

@@ -107,7 +107,7 @@ pub enum Event {
     },
 }
 
-/// A sans-IO operation. See the module doc for the driver loop.
+/// A sans-IO operation. The driver loop that runs one is in the [`registry`](super) module doc.
 pub trait Operation {
     type Output;
 

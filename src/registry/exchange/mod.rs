@@ -52,8 +52,9 @@ enum State {
 pub struct Exchange {
     /// The registry (a reference's domain) the request is for.
     registry: String,
-    /// The origin of the registry's base URL, set on the first step: the only origin its
-    /// credentials and tokens are sent to.
+    /// The origin of the registry's base URL, set on the first step: the main request carries
+    /// credentials and tokens only there (token requests carry credentials to the realm's
+    /// origin, see `token.rs`).
     registry_origin: Option<String>,
     /// `<registry>/<repository>`: where the client remembers which credential worked.
     pref_key: String,
@@ -78,16 +79,16 @@ pub struct Exchange {
     /// An `insufficient_scope` challenge already widened the scopes for this credential:
     /// the next refusal moves on rather than asking again.
     escalated: bool,
-    /// The token just fetched, under its cache key: used for the next send whatever the cache
-    /// did with it. The cache refuses a token that is no `b64token`; without this the request
-    /// would fetch it again and again instead of failing with `INVALID_RESPONSE`.
+    /// The token just fetched, under its cache key: used for the next send without asking the
+    /// cache, which by then may count it expired (a short `expires_in`, a slow driver). A token
+    /// is good for the request it was fetched for; asking the cache could fetch it in a loop.
     fresh: Option<(String, SecretString)>,
     /// Redirects followed in this attempt (a loop or too many ends it).
     hops: Vec<String>,
     /// Attempts that failed with a retryable error so far.
     failures: u32,
     state: State,
-    /// A back-off to report as [`Step::Wait`] before anything else.
+    /// A back-off to report as [`Step::Wait`] once `events` are out (the retry's event first).
     wait: Option<(u64, String)>,
     /// Events to report before anything else.
     events: VecDeque<Event>,
