@@ -9,14 +9,7 @@ use driver::*;
 use pullspec::error::Coded;
 use pullspec::platform::{Matcher, Platform};
 use pullspec::reference::Reference;
-use pullspec::registry::{self, Client, Config, Jitter};
-
-fn client() -> Client {
-    Client::new(Config {
-        jitter: Jitter::None,
-        ..Config::default()
-    })
-}
+use pullspec::registry;
 
 fn reference(s: &str) -> Reference {
     Reference::parse_normalized(s).unwrap()

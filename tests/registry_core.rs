@@ -19,13 +19,6 @@ fn reference(s: &str) -> Reference {
     Reference::parse_normalized(s).unwrap()
 }
 
-fn client() -> Client {
-    Client::new(Config {
-        jitter: Jitter::None,
-        ..Config::default()
-    })
-}
-
 fn matcher(p: &str) -> Matcher {
     let host = Platform::default_host();
     Matcher::only(Platform::parse(p, &host).unwrap(), &host)
@@ -219,11 +212,7 @@ fn head_without_digest_falls_back_to_a_verified_get() {
 fn bearer_flow_with_basic_credentials_caches_and_renews_tokens() {
     let img = Image::new("linux", "amd64", "");
     let r = reference(&format!("reg.example.com/team/app@{}", img.digest()));
-    let mut s = client();
-    s.set_credentials(
-        "reg.example.com",
-        vec![Credential::new("alice", "wonderland", "")],
-    );
+    let mut s = client_as_alice("reg.example.com");
     let mut d = Driver::new(vec![
         bearer_401(REALM, SERVICE, SCOPE),
         token_ok("tok-1", 300),
@@ -953,11 +942,7 @@ fn cross_host_redirects_drop_authorization_same_host_keeps_it() {
     let r = reference("reg.example.com/team/app:1");
     let m = pullspec::manifest::parse(&img.manifest, None).unwrap();
     let desc = m.as_image().unwrap().layers[0].clone();
-    let mut s = client();
-    s.set_credentials(
-        "reg.example.com",
-        vec![Credential::new("alice", "wonderland", "")],
-    );
+    let mut s = client_as_alice("reg.example.com");
     let mut d = Driver::new(vec![
         bearer_401(REALM, SERVICE, SCOPE),
         token_ok("tok", 300),
@@ -1102,11 +1087,7 @@ fn tags_follow_link_pagination_on_the_same_origin_only() {
     assert_eq!(code(&out), "FOREIGN_PAGINATION");
     assert_eq!(d.lines(), ["GET http://127.0.0.1:5000/v2/app/tags/list"]);
 
-    let mut s = client();
-    s.set_credentials(
-        "127.0.0.1:5000",
-        vec![Credential::new("alice", "wonderland", "")],
-    );
+    let mut s = client_as_alice("127.0.0.1:5000");
     s.learn_auth("127.0.0.1:5000", registry::LearnedAuth::Basic);
     let mut d = Driver::new(vec![foreign(), page(r#""b""#, None)]);
     let list = d

@@ -12,21 +12,14 @@ use pullspec::auth::credential::Credential;
 use pullspec::error::Coded;
 use pullspec::reference::Reference;
 use pullspec::registry::{
-    self, identity_token_credential, Client, Config, Event, Jitter, Operation, RegistryError,
-    Response, Step, TransportError, TransportErrorKind,
+    self, identity_token_credential, Client, Event, Operation, RegistryError, Response, Step,
+    TransportError, TransportErrorKind,
 };
 
 const REALM: &str = "https://auth.example.com/token";
 const SERVICE: &str = "reg.example.com";
 const SCOPE: &str = "repository:team/app:pull";
 const QUERY: &str = "service=reg.example.com&scope=repository%3Ateam%2Fapp%3Apull";
-
-fn client() -> Client {
-    Client::new(Config {
-        jitter: Jitter::None,
-        ..Config::default()
-    })
-}
 
 fn image() -> (Image, Reference) {
     let img = Image::new("linux", "amd64", "");
@@ -69,11 +62,7 @@ fn a_token_that_is_not_a_b64token_is_refused_and_never_shown() {
     for token in bad {
         for field in ["token", "access_token"] {
             let body = serde_json::json!({ field: token, "expires_in": 300 }).to_string();
-            let mut s = client();
-            s.set_credentials(
-                "reg.example.com",
-                vec![Credential::new("alice", "wonderland", "")],
-            );
+            let mut s = client_as_alice("reg.example.com");
             let mut d = Driver::new(vec![
                 bearer_401(REALM, SERVICE, SCOPE),
                 resp(200, &[("Content-Type", "application/json")], body),
@@ -280,11 +269,7 @@ fn a_realm_redirect_is_followed_without_asking_service_and_scope_twice() {
         ),
     ];
     for (location, want) in cases {
-        let mut s = client();
-        s.set_credentials(
-            "reg.example.com",
-            vec![Credential::new("alice", "wonderland", "")],
-        );
+        let mut s = client_as_alice("reg.example.com");
         let mut d = Driver::new(vec![
             bearer_401(REALM, SERVICE, SCOPE),
             resp(307, &[("Location", location.as_str())], ""),
