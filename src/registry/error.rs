@@ -55,9 +55,7 @@ pub enum RegistryError {
     Status(Box<StatusError>),
     /// `DIGEST_MISMATCH`: content does not hash to the digest it was asked for by / announced.
     DigestMismatch {
-        /// What it should be.
         expected: Digest,
-        /// What it is.
         actual: Digest,
         /// What was checked (`manifest`, `blob`, `Docker-Content-Digest`).
         what: String,
@@ -87,7 +85,6 @@ pub enum RegistryError {
     ConfigInvalid { reason: String },
     /// `INVALID_RESPONSE`: the server answered something the protocol does not allow.
     InvalidResponse {
-        /// What was wrong.
         reason: String,
         /// The URL, without query.
         url: String,
@@ -130,10 +127,7 @@ pub enum RegistryError {
     /// `PAGINATION_LOOP`: a `next` link revisited a page or the page bound was hit.
     PaginationLoop { pages: u32 },
     /// `INVALID_STATE`: the driver broke the protocol (e.g. a response with none outstanding).
-    InvalidState {
-        /// What happened.
-        reason: String,
-    },
+    InvalidState { reason: String },
 }
 
 impl RegistryError {

@@ -53,7 +53,6 @@ impl<T> Step<T> {
 /// Where the pending body goes in the blob.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BodyPlan {
-    /// The blob's digest.
     pub digest: Digest,
     /// Offset in the blob of the body's first byte: keep that many bytes of the sink, drop the
     /// rest (0 = start over).
@@ -92,9 +91,7 @@ pub enum Event {
     },
     /// A redirect is being followed.
     Redirect {
-        /// Host it came from.
         from_host: String,
-        /// Host it goes to.
         to_host: String,
         /// Whether credentials were left behind (other origin).
         authorization_dropped: bool,
