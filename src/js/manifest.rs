@@ -245,13 +245,13 @@ pub fn validate_manifest(input: JsValue, content_type: Option<String>) -> Result
     // and the editors' `range` (zero-based, UTF-16: the Kubernetes checks' shape) when the text
     // is UTF-8.
     let ranges = error_ranges(input.bytes(), &errors);
+    let here = places(&input, &ranges);
     let utf16 = match &input {
-        Input::Text(_) => None,
+        Input::Text(_) => Some(here.clone()),
         Input::Bytes(b) => std::str::from_utf8(b)
             .ok()
             .map(|_| places_in(b, &ranges, true)),
     };
-    let here = places(&input, &ranges);
     let mut w = Out::new();
     w.arr();
     for (i, (e, place)) in errors.iter().zip(&here).enumerate() {
@@ -265,12 +265,7 @@ pub fn validate_manifest(input: JsValue, content_type: Option<String>) -> Result
                 .n("endLine", p.end_line as u64)
                 .n("endColumn", p.end_column as u64);
         }
-        let in_utf16 = match &utf16 {
-            None if input.is_text() => *place,
-            None => None,
-            Some(u) => u.get(i).copied().flatten(),
-        };
-        if let Some(p) = in_utf16 {
+        if let Some(p) = utf16.as_ref().and_then(|u| u.get(i).copied().flatten()) {
             w.key("range").obj().key("start");
             position(&mut w, p.line, p.column);
             w.key("end");
